@@ -1,0 +1,162 @@
+"""The model card's numbers, measured on held-out code and written into models/README.md between
+markers (never typed by hand), plus bench/results/model-card.json.
+
+  held-out perplexity per language (RoPE, DroPE, DroPE + REPO) at the training length;
+  RULER-style needles in attention mode at 1x..64x the training length for RoPE, RoPE + YaRN,
+  DroPE and DroPE + REPO;
+  needles through the fast-weight memory (sliding-window attention + memory) at 16K..1M tokens,
+  with and without a second reading pass.
+
+Run: npm run bench -- model-card [--quick]   (the training venv's python runs this file)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "models" / "training"))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from tokenizers import Tokenizer  # noqa: E402
+
+from batches import line_break_tokens  # noqa: E402
+from common import cache_dir, data_dir, tokenizer_path  # noqa: E402
+from evaluate import Mode, needle_accuracy, perplexity  # noqa: E402
+from export import load_checkpoint  # noqa: E402
+
+START, END = "<!-- model-card:start -->", "<!-- model-card:end -->"
+VARIANTS = [("RoPE", "rope", False), ("RoPE + YaRN", "rope", True), ("DroPE", "drope", False), ("DroPE + REPO", "repo", False)]
+
+
+def table(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="fewer trials and no 1M-token read (minutes, not an hour)")
+    ap.add_argument("--smoke", action="store_true", help="the toy models of `npm run train -- --smoke`, one trial "
+                    "each; prints the tables and leaves the model card alone")
+    args = ap.parse_args()
+    run = cache_dir(args.smoke) / "run"
+    torch.manual_seed(0)
+    t0 = time.time()
+    tok = Tokenizer.from_file(str(tokenizer_path(args.smoke)))
+    ends_line = line_break_tokens(tok)
+    langs = {p.name.split(".")[1]: np.memmap(p, dtype=np.uint16, mode="r") for p in sorted(data_dir(args.smoke).glob("heldout.*.bin"))}
+    hay = np.concatenate(list(langs.values()))
+    models = {name: load_checkpoint(run / f"{name}.pt") for name in ("rope", "drope", "repo")}
+    L = models["repo"].cfg.block_size
+    results: dict = {"training_length": L, "perplexity": {}, "attention": {}, "memory": {}}
+
+    for name, m in models.items():
+        results["perplexity"][name] = {lang: round(perplexity(m, toks, windows=16 if args.quick else 48), 2) for lang, toks in langs.items()}
+        print(f"perplexity {name}: {results['perplexity'][name]}", flush=True)
+
+    multiples = (1, 4, 16, 64)
+    trials = {1: 8, 4: 8, 16: 5, 64: 3} if args.quick else {1: 20, 4: 20, 16: 10, 64: 5}
+    if args.smoke:
+        multiples, trials = (1, 4), {1: 1, 4: 1}
+    tasks_at = {1: ("single", "multikey", "multivalue"), 4: ("single", "multikey", "multivalue"),
+                16: ("single", "multikey", "multivalue"), 64: ("single",)}
+    for label, name, yarn in VARIANTS:
+        row = results["attention"].setdefault(label, {})
+        for x in multiples:
+            for task in tasks_at[x]:
+                acc = needle_accuracy(models[name], Mode("attention", yarn=yarn), tok, hay, ends_line, x * L, task, trials[x])
+                row[f"{task}@{x}x"] = round(acc, 1)
+                print(f"attention {label} {task} {x}x ({x * L} tokens): {acc:.1f}", flush=True)
+
+    lengths = (16_384, 131_072) if args.quick else (16_384, 131_072, 1_048_576)
+    mem_trials = {16_384: 5 if args.quick else 10, 131_072: 2 if args.quick else 4, 1_048_576: 1}
+    if args.smoke:
+        lengths, mem_trials = (2_048,), {2_048: 1}
+    for n in lengths:
+        for passes in (1, 2):
+            mode = Mode("memory", memory=True, passes=passes, subkeys=256)
+            acc = needle_accuracy(models["repo"], mode, tok, hay, ends_line, n, "single", mem_trials[n])
+            results["memory"][f"{n}:{passes}"] = round(acc, 1)
+            print(f"memory {n} tokens, {passes} pass(es): {acc:.1f}", flush=True)
+
+    results["trials"] = {"attention": trials, "memory": mem_trials}
+    results["seconds"] = round(time.time() - t0)
+    if args.smoke:
+        print(json.dumps(results, indent=2))
+        return
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "model-card.json").write_text(json.dumps(results, indent=2) + "\n")
+    write_card(results, quick=args.quick)
+
+
+def training_section() -> str:
+    """Sizes, corpus and training time, from longlens.json (the export) and the data's meta.json."""
+    config = json.loads((ROOT / "models" / "longlens.json").read_text())
+    m, tr = config["model"], config.get("training", {})
+    meta = json.loads((data_dir() / "meta.json").read_text())
+    corpus = json.loads((ROOT / "models" / "training" / "corpus.json").read_text())
+    sizes = table(["parameters", "layers", "d_model", "heads", "MLP", "vocab", "training length", "memory"], [[
+        f"{tr.get('parameters', 0):,}", m["n_layer"], m["d_model"], m["n_head"], m["d_mlp"], m["vocab_size"], m["block_size"],
+        f"k_dim {m['mem_kdim']}, v_dim {m['mem_vdim']}, top-{m['mem_topk']}, {m['mem_subkeys']}^2 slots in training, "
+        f"chunk {m['mem_chunk']}, before layer {m['mem_layer']}"]])
+    phases = table(["phase", "steps", "tokens seen", "wall time"], [
+        [k, v["steps"], f"{v['tokens']:,}", f"{v['seconds'] / 60:.0f} min"] for k, v in tr.get("phases", {}).items()])
+    rows = []
+    for split in ("train", "heldout"):
+        for lang, st in sorted(meta[split]["by_lang"].items()):
+            rows.append([split, lang, st["files"], f"{st['bytes'] / 1e6:.1f} MB", f"{st['tokens']:,}"])
+    data = table(["split", "language", "files", "bytes", "tokens"], rows)
+    n_train, n_held = len(corpus["train"]), len(corpus["heldout"])
+    machine = f"{os.cpu_count()} CPU cores ({platform.machine()}), torch {torch.__version__}, {tr.get('threads', '?')} threads"
+    return "\n\n".join([
+        "**Sizes** (pos modes: " + ", ".join(m["pos_modes"]) + f"; DroPE beta_c = {m['beta_c']}):\n\n" + sizes,
+        f"**Training** on {machine}; batch {tr.get('hyperparameters', {}).get('batch', '?')} x {m['block_size']} tokens:\n\n" + phases,
+        f"**Corpus**: {n_train} pinned npm packages for training, {n_held} disjoint ones held out "
+        "(`models/training/corpus.json`, licences recorded per package):\n\n" + data,
+    ])
+
+
+def write_card(r: dict, quick: bool):
+    L = r["training_length"]
+    langs = sorted(next(iter(r["perplexity"].values())).keys())
+    names = {"rope": "RoPE (before the drop)", "drope": "DroPE", "repo": "DroPE + REPO (shipped)"}
+    ppl = table(["model"] + langs, [[names[k]] + [v[lang] for lang in langs] for k, v in r["perplexity"].items()])
+    cols = sorted({c for row in r["attention"].values() for c in row}, key=lambda c: (int(c.split("@")[1][:-1]), c))
+    att = table(["variant"] + [f"{c.split('@')[0]} {c.split('@')[1]} ({int(c.split('@')[1][:-1]) * L:,})" for c in cols],
+                [[k] + [row.get(c, "") for c in cols] for k, row in r["attention"].items()])
+    mem_lengths = sorted({int(k.split(":")[0]) for k in r["memory"]})
+    mem = table(["reading", *[f"{n:,} tokens" for n in mem_lengths]],
+                [[f"{p} pass{'es' if p > 1 else ''}"] + [r["memory"].get(f"{n}:{p}", "") for n in mem_lengths] for p in (1, 2)])
+    t = r["trials"]
+    body = "\n\n".join([
+        training_section(),
+        f"Measured by `npm run bench -- model-card{' --quick' if quick else ''}` in {r['seconds']} s "
+        f"(RULER score x100: share of reference values found in the greedy answer).",
+        "**Held-out perplexity** at the training length (" + f"{L} tokens):\n\n" + ppl,
+        "**Needles in attention mode** (full attention, memory not written; trials per cell: "
+        + ", ".join(f"{k}x: {v}" for k, v in t["attention"].items()) + "):\n\n" + att,
+        "**Needles through the fast-weight memory** (DroPE + REPO, sliding-window attention of one chunk, "
+        "256x256 slots, single needle; trials: " + ", ".join(f"{int(k):,}: {v}" for k, v in t["memory"].items()) + "):\n\n" + mem,
+    ])
+    card = ROOT / "models" / "README.md"
+    text = card.read_text()
+    if START not in text:
+        raise SystemExit(f"model-card: {card} has no {START} marker")
+    head, rest = text.split(START, 1)
+    tail = rest.split(END, 1)[1]
+    card.write_text(f"{head}{START}\n{body}\n{END}{tail}")
+    print(f"wrote {card}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Training batches: windows of real code, half of them carrying a needle task planted at line
+boundaries, with the answer tokens weighted up in the loss."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import torch
+from tokenizers import Tokenizer
+
+from needles import TRAIN_WORDS, make_task
+
+ANSWER_WEIGHT = 4.0
+
+
+class TokenStream:
+    """A flat uint16 token file (documents separated by id 0) and its tokenizer."""
+
+    def __init__(self, bin_path: Path, tokenizer_path: Path):
+        self.tokens = np.memmap(bin_path, dtype=np.uint16, mode="r")
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        vocab = self.tokenizer.get_vocab_size()
+        self.ends_line = line_break_tokens(self.tokenizer)
+
+    def window(self, rng: random.Random, length: int) -> np.ndarray:
+        start = rng.randrange(0, len(self.tokens) - length - 1)
+        return np.asarray(self.tokens[start:start + length], dtype=np.int64)
+
+    def encode(self, text: str) -> list[int]:
+        return self.tokenizer.encode(text).ids
+
+
+def line_break_tokens(tokenizer: Tokenizer) -> np.ndarray:
+    """Token ids holding a line break ("\n", "\n\t\t", ...): needles go in right after one of these,
+    so planted text starts a line (byte-level BPE merges a newline with the next line's indent)."""
+    return np.array(["\n" in tokenizer.decode([i]) for i in range(tokenizer.get_vocab_size())])
+
+
+def guess_lang(code_ids: np.ndarray, stream: TokenStream) -> str:
+    text = stream.tokenizer.decode(code_ids[:64].tolist())
+    return "python" if ("def " in text or "import " in text and "from " in text) and "{" not in text else "js"
+
+
+def needle_sequence(stream: TokenStream, rng: random.Random, length: int, task: str, words=TRAIN_WORDS):
+    """Code with planted needles and a question; returns (ids, weights) of length+1 tokens, weights
+    aligned with ids (the weight of predicting that token), and the task."""
+    code = stream.window(rng, length + 1)
+    nt = make_task(rng, task, guess_lang(code, stream), words)
+    needle_ids = [stream.encode(text) for text, _ in nt.needles]
+    q_ids, a_ids = stream.encode(nt.question), stream.encode(nt.answer)
+    budget = length + 1 - len(q_ids) - len(a_ids) - sum(map(len, needle_ids))
+    if budget < 16:
+        return None
+    code = code[:budget]
+    # Insertion points: after line-ending tokens, in increasing order; several needles may share one.
+    ends = np.nonzero(stream.ends_line[code])[0] + 1
+    if len(ends) == 0:
+        ends = np.array([budget // 2])
+    points = sorted(rng.choice(list(ends)) for _ in needle_ids)
+    parts, weights, last = [], [], 0
+    for p, nid in zip(points, needle_ids):
+        parts += [code[last:p], np.array(nid)]
+        weights += [np.ones(p - last), np.ones(len(nid))]
+        last = p
+    parts += [code[last:], np.array(q_ids), np.array(a_ids)]
+    weights += [np.ones(budget - last), np.ones(len(q_ids)), np.full(len(a_ids), ANSWER_WEIGHT)]
+    ids = np.concatenate(parts).astype(np.int64)
+    return ids, np.concatenate(weights).astype(np.float32), nt
+
+
+def make_batch(stream: TokenStream, rng: random.Random, batch: int, length: int, needle_share: float):
+    xs, ws = [], []
+    while len(xs) < batch:
+        seq = None
+        if rng.random() < needle_share:
+            seq = needle_sequence(stream, rng, length, rng.choice(["single", "single", "multikey", "multivalue"]))
+        if seq is None:
+            ids = stream.window(rng, length + 1)
+            seq = (ids, np.ones(length + 1, dtype=np.float32), None)
+        xs.append(seq[0])
+        ws.append(seq[1])
+    ids = torch.from_numpy(np.stack(xs))
+    w = torch.from_numpy(np.stack(ws))
+    return ids[:, :-1], ids[:, 1:], w[:, 1:]
+
+
+def load_meta(data_dir: Path) -> dict:
+    return json.loads((data_dir / "meta.json").read_text())

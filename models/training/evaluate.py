@@ -1,0 +1,162 @@
+"""Evaluation on held-out code: perplexity, RULER-style needles in attention mode and through the
+fast-weight memory, and the fit of DroPE's logit temperature. Used by fit_beta.py and by
+bench/model_card.py; nothing here trains.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from model import AttnContext, LongLensModel, MemoryState, beta_for
+from needles import EVAL_WORDS, make_task
+
+PIECE = 1024  # attention mode reads the prompt in pieces of this many tokens (KV cache between them)
+MEMORY_PIECE = 256  # memory mode: pieces of sliding-window attention; the memory is written per chunk inside
+
+
+@dataclass
+class Mode:
+    """How a variant reads: attention over everything, or a sliding window plus the memory."""
+
+    name: str
+    memory: bool = False
+    yarn: bool = False
+    passes: int = 1
+    subkeys: int = 0  # memory size for this read (per half); 0 = the training size
+
+
+def context_for(model: LongLensModel, mode: Mode, total_len: int, offset: int) -> AttnContext:
+    cfg = model.cfg
+    if mode.memory:
+        return AttnContext(offset=offset, window=cfg.mem_chunk, keep_cache=True)
+    uses_rope = "rope" in cfg.pos_modes
+    beta = 1.0 if uses_rope else beta_for(cfg, total_len)
+    yarn = max(1.0, total_len / cfg.block_size) if (mode.yarn and uses_rope) else 1.0
+    return AttnContext(offset=offset, beta=beta, yarn_scale=yarn, train_len=cfg.block_size, keep_cache=True)
+
+
+class Reader:
+    """Feeds tokens to the model piece by piece, keeping the KV cache, the memory and the position."""
+
+    def __init__(self, model: LongLensModel, mode: Mode, total_len: int):
+        self.model, self.mode, self.total_len = model, mode, total_len
+        self.caches = [None] * model.cfg.n_layer
+        self.state = MemoryState.fresh(model.cfg, 1, n_subkeys=mode.subkeys or None)
+        self.offset = 0
+
+    @torch.no_grad()
+    def feed(self, ids: list[int] | np.ndarray) -> torch.Tensor:
+        piece = MEMORY_PIECE if self.mode.memory else PIECE
+        logits = None
+        for s in range(0, len(ids), piece):
+            x = torch.as_tensor(np.asarray(ids[s:s + piece], dtype=np.int64)).unsqueeze(0)
+            ctx = context_for(self.model, self.mode, self.total_len, self.offset)
+            logits = self.model(x, ctx, state=self.state, caches=self.caches, write=self.mode.memory)
+            self.offset += x.shape[1]
+        return logits[0, -1].detach()
+
+    def generate(self, last_logits: torch.Tensor, decode, max_new: int = 48) -> str:
+        out: list[int] = []
+        logits = last_logits
+        for _ in range(max_new):
+            nxt = int(logits.argmax())
+            out.append(nxt)
+            text = decode(out)
+            if "\n" in text or nxt == 0:
+                break
+            logits = self.feed([nxt])
+        return decode(out).split("\n")[0]
+
+
+def haystack(tokens: np.ndarray, rng: random.Random, length: int) -> np.ndarray:
+    start = rng.randrange(0, len(tokens) - length - 1)
+    return np.asarray(tokens[start:start + length], dtype=np.int64)
+
+
+def needle_prompt(tok, tokens: np.ndarray, ends_line: np.ndarray, rng: random.Random, length: int, task: str, depth: float):
+    """RULER-style prompt of about `length` tokens: held-out code with the queried needle at `depth`
+    (0..1) and any distractors at random depths, then the question.
+    Returns (haystack ids, question ids, reference values)."""
+    nt = make_task(rng, task, "js", EVAL_WORDS)
+    needle_ids = [tok.encode(text).ids for text, _ in nt.needles]
+    q_ids = tok.encode(nt.question).ids
+    budget = length - len(q_ids) - sum(map(len, needle_ids))
+    code = haystack(tokens, rng, budget)
+    ends = np.nonzero(ends_line[code])[0] + 1
+    ends = ends if len(ends) else np.array([budget])
+
+    def at(frac: float) -> int:
+        return int(ends[min(len(ends) - 1, int(frac * len(ends)))])
+
+    # The queried needles go at `depth`; distractors (other keys) anywhere.
+    points = [at(depth) if key == nt.key else at(rng.random()) for _, key in nt.needles]
+    order = sorted(range(len(needle_ids)), key=lambda i: points[i])
+    parts, last = [], 0
+    for i in order:
+        parts += [code[last:points[i]], np.array(needle_ids[i], dtype=np.int64)]
+        last = points[i]
+    parts.append(code[last:])
+    return np.concatenate(parts), np.array(q_ids, dtype=np.int64), nt.values
+
+
+def ruler_score(output: str, values: list[str]) -> float:
+    """RULER's metric: the share of reference values found in the output (case-insensitive substring)."""
+    return sum(v.lower() in output.lower() for v in values) / len(values)
+
+
+def needle_accuracy(model, mode: Mode, tok, tokens, ends_line, length: int, task: str, trials: int, seed: int = 0):
+    """Mean RULER score x100 over `trials` prompts at evenly spaced depths."""
+    rng = random.Random(seed)
+    decode = tok.decode
+    total = 0.0
+    for i in range(trials):
+        depth = i / max(1, trials - 1)
+        hay, question, values = needle_prompt(tok, tokens, ends_line, rng, length, task, depth)
+        reader = Reader(model, mode, len(hay) + len(question))
+        for _ in range(mode.passes):  # memory mode may read the haystack again before the question
+            reader.feed(hay)
+        last = reader.feed(question)
+        out = reader.generate(last, decode)
+        total += ruler_score(out, values)
+    return 100.0 * total / trials
+
+
+@torch.no_grad()
+def perplexity(model: LongLensModel, tokens: np.ndarray, windows: int = 64) -> float:
+    """Held-out perplexity at the training length (non-overlapping windows, memory written as in use)."""
+    L = model.cfg.block_size
+    n = min(windows, (len(tokens) - 1) // L)
+    nll, count = 0.0, 0
+    for w in range(n):
+        chunk = torch.as_tensor(np.asarray(tokens[w * L:w * L + L + 1], dtype=np.int64)).unsqueeze(0)
+        logits = model(chunk[:, :-1], AttnContext())
+        nll += F.cross_entropy(logits[0].detach(), chunk[0, 1:], reduction="sum").item()
+        count += L
+    return math.exp(nll / max(1, count))
+
+
+@torch.no_grad()
+def long_nll(model: LongLensModel, tokens: np.ndarray, length: int, seqs: int, beta: float, seed: int = 0) -> float:
+    """Mean next-token loss over the second half of held-out sequences of `length` tokens: the positions
+    beyond the training length, where DroPE's temperature matters."""
+    rng = random.Random(seed)
+    total, count = 0.0, 0
+    for _ in range(seqs):
+        ids = haystack(tokens, rng, length + 1)
+        caches = [None] * model.cfg.n_layer
+        state = MemoryState.fresh(model.cfg, 1)
+        for s in range(0, length, PIECE):
+            x = torch.as_tensor(ids[s:min(s + PIECE, length)]).unsqueeze(0)
+            y = torch.as_tensor(ids[s + 1:min(s + PIECE, length) + 1])
+            logits = model(x, AttnContext(offset=s, beta=beta, keep_cache=True), state=state, caches=caches, write=False)
+            if s + PIECE > length // 2:
+                lo = max(0, length // 2 - s)
+                total += F.cross_entropy(logits[0, lo:], y[lo:], reduction="sum").item()
+                count += len(y) - lo
+    return total / max(1, count)

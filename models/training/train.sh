@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Rebuild the LongLens model from scratch: corpus -> tokenizer -> data -> train (rope, drope, repo)
+# -> fit DroPE's temperature -> export ONNX + parity vectors. `--smoke` runs it all at toy size into
+# the cache (the shipped models/ and test fixtures are only written by a full run).
+# Every step is resumable: rerunning continues from the last checkpoint.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+smoke=""
+for arg in "$@"; do
+  case "$arg" in
+    --smoke) smoke="--smoke" ;;
+    *) echo "train.sh: unknown option $arg (use --smoke)" >&2; exit 2 ;;
+  esac
+done
+cache="${LONGLENS_CACHE:-$HOME/.cache/longlens}"
+venv="${LONGLENS_VENV:-$cache/venv}"
+if [ ! -x "$venv/bin/python" ]; then
+  echo "== creating the training virtualenv at $venv"
+  python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install -q --disable-pip-version-check -r "$here/requirements.txt"
+py="$venv/bin/python"
+cd "$here"
+echo "== corpus";    "$py" corpus.py $smoke
+echo "== tokenizer"; "$py" tokenizer_train.py $smoke
+echo "== data";      "$py" prepare.py $smoke
+echo "== train";     "$py" train.py $smoke
+echo "== fit beta";  "$py" fit_beta.py $smoke
+run="$cache/training${smoke:+/smoke}/run"
+if [ -n "$smoke" ]; then
+  out="$run/export"; fixtures="$run/export/fixtures"; tokenizer="$cache/training/smoke/tokenizer.json"
+else
+  out="$root/models"; fixtures="$root/test/fixtures"; tokenizer="$root/models/tokenizer.json"
+fi
+echo "== export";    "$py" export.py --checkpoint "$run/repo.pt" --rope-checkpoint "$run/rope.pt" \
+  --out "$out" --fixtures "$fixtures" --tokenizer "$tokenizer" --summary "$run/summary.json"
+echo "== done: $out"

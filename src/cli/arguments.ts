@@ -1,0 +1,97 @@
+// Turns argv into one validated command, or a usage error.
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { usageError } from "./usage";
+
+export type Command =
+  | { kind: "help" }
+  | { kind: "version" }
+  | { kind: "index"; path: string; store?: string; json: boolean }
+  | { kind: "ask" | "needle"; path: string; questions: QuestionSource; top?: number; store?: string; json: boolean }
+  | { kind: "inspect"; file: string; lines?: [number, number]; json: boolean };
+
+/** A question from the command line, or a batch file with one per line. */
+export type QuestionSource = { question: string } | { batchFile: string };
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+const store = { type: "string" } as const;
+const json = { type: "boolean", default: false } as const;
+const batch = { type: "string" } as const;
+
+const optionsByCommand: Record<"index" | "ask" | "needle" | "inspect", Options> = {
+  index: { store, json },
+  ask: { store, json, batch, top: { type: "string" } },
+  needle: { store, json, batch },
+  inspect: { json, lines: { type: "string" } },
+};
+
+export function parseCommand(argv: string[]): Command {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "-h" || name === "--help" || name === "help") return { kind: "help" };
+  if (name === "-v" || name === "--version") return { kind: "version" };
+  if (!(name in optionsByCommand)) throw usageError(`Unknown command '${name}'`);
+  const kind = name as keyof typeof optionsByCommand;
+  if (rest.includes("--help") || rest.includes("-h")) return { kind: "help" };
+  const { values, positionals } = parseStrict(rest, optionsByCommand[kind]);
+  const flag = (key: string) => values[key] as string | undefined;
+  const isJson = values.json === true;
+
+  if (kind === "inspect") {
+    const [file] = expectPositionals(positionals, ["<file>"]);
+    const lines = flag("lines");
+    return { kind, file, json: isJson, ...(lines === undefined ? {} : { lines: parseLineRange(lines) }) };
+  }
+  const path = expectPath(positionals[0]);
+  if (kind === "index") {
+    expectPositionals(positionals, ["<path>"]);
+    return { kind, path, store: flag("store"), json: isJson };
+  }
+  const batchFile = flag("batch");
+  const question = positionals[1];
+  if (positionals.length > 2) throw usageError(`Too many arguments; quote the question: longlens ${kind} <path> "<question>"`);
+  if (batchFile !== undefined && question !== undefined) throw usageError("Give either a question or --batch FILE, not both");
+  if (batchFile === undefined && question === undefined) throw usageError(`Missing question: longlens ${kind} <path> "<question>"`);
+  const top = flag("top");
+  return {
+    kind,
+    path,
+    questions: batchFile === undefined ? { question: question! } : { batchFile },
+    store: flag("store"),
+    json: isJson,
+    ...(top === undefined ? {} : { top: parsePositiveInteger(top, "--top") }),
+  };
+}
+
+function parseStrict(args: string[], options: Options) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    // node:util's messages go on with advice about '--'; the first sentence is the useful part.
+    throw usageError((error as Error).message.split(". ")[0]!);
+  }
+}
+
+function expectPath(path: string | undefined): string {
+  if (path === undefined || path === "") throw usageError("Missing <path>");
+  return path;
+}
+
+function expectPositionals(positionals: string[], names: string[]): string[] {
+  if (positionals.length < names.length || positionals.some((p) => p === "")) throw usageError(`Missing ${names[positionals.length] ?? names[0]}`);
+  if (positionals.length > names.length) throw usageError(`Unexpected argument '${positionals[names.length]}'`);
+  return positionals;
+}
+
+function parsePositiveInteger(text: string, name: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw usageError(`${name} needs a whole number of 1 or more, not '${text}'`);
+  return Number(text);
+}
+
+/** "12-30" or "12" -> [12, 30] / [12, 12]. */
+function parseLineRange(text: string): [number, number] {
+  const match = /^(\d+)(?:-(\d+))?$/.exec(text);
+  const start = Number(match?.[1]);
+  const end = Number(match?.[2] ?? match?.[1]);
+  if (!match || start < 1 || end < start) throw usageError(`--lines needs A-B with 1 <= A <= B, not '${text}'`);
+  return [start, end];
+}

@@ -1,0 +1,45 @@
+// Plain-text renderings for a person at a terminal; --json output is the engine's data as is.
+import type { InspectResult } from "../engine/inspect";
+import type { AskResult, IndexResult, NeedleResult } from "../engine/types";
+import { describeIndexResult, formatCount } from "../shared/indexText";
+import { firstLine } from "../shared/snippet";
+
+export function indexText(result: IndexResult): string {
+  const skipped = result.skipped.length === 0 ? "" : `; ${formatCount(result.skipped.length)} files skipped (--json lists them)`;
+  const changes = result.changes;
+  const changed = changes
+    ? `${formatCount(changes.added)} added, ${formatCount(changes.changed)} changed, ${formatCount(changes.removed)} removed, ${formatCount(changes.unchanged)} unchanged\n`
+    : "";
+  const warnings = (result.warnings ?? []).map((warning) => `warning: ${warning}\n`).join("");
+  return (
+    `Indexed ${describeIndexResult(result)}, ${formatCount(result.tokensPerSecond)} tokens/s${skipped}\n` +
+    changed +
+    `Tokens counted by ${result.tokenCounter}\n` +
+    warnings
+  );
+}
+
+export function askText(result: AskResult): string {
+  if (result.hits.length === 0) return "no matches\n";
+  return result.hits
+    .map((hit) => `${hit.file}:${hit.startLine}-${hit.endLine}  ${hit.score.toFixed(2)}\n    ${firstLine(hit.snippet)}\n`)
+    .join("");
+}
+
+export function needleText(result: NeedleResult): string {
+  if (result.hits.length === 0) return "no matches\n";
+  const where = `${result.file}:${result.line} (confidence ${result.confidence.toFixed(2)})`;
+  return result.answer === "" ? `${where}\n` : `${result.answer}\n  at ${where}\n`;
+}
+
+export function inspectText(result: InspectResult): string {
+  const header = `${result.file} lines ${result.startLine}-${result.endLine}: ${formatCount(result.tokens.length)} tokens, ${result.tokenizer}\n`;
+  const byLine = new Map<number, string[]>();
+  for (const token of result.tokens) {
+    const onLine = byLine.get(token.line) ?? [];
+    onLine.push(JSON.stringify(token.text));
+    byLine.set(token.line, onLine);
+  }
+  const lines = [...byLine].map(([line, tokens]) => `${String(line).padStart(6)}  ${tokens.join(" ")}\n`);
+  return header + lines.join("");
+}

@@ -1,0 +1,75 @@
+// Carries out one parsed command and writes its result to stdout.
+import { inspectFile } from "../engine/inspect";
+import type { AskResult, NeedleResult } from "../engine/types";
+import { Workspace } from "../engine/workspace";
+import type { Command } from "./arguments";
+import { askText, indexText, inspectText, needleText } from "./humanOutput";
+import { withInterrupt } from "./interrupt";
+import { progressLine } from "./progress";
+import { readQuestions } from "./questions";
+import { HELP } from "./usage";
+
+type QuestionCommand = Extract<Command, { kind: "ask" | "needle" }>;
+
+export async function runCommand(command: Command, version: string): Promise<void> {
+  switch (command.kind) {
+    case "help":
+      return write(HELP);
+    case "version":
+      return write(`${version}\n`);
+    case "inspect": {
+      const result = await inspectFile(command.file, command.lines ? { lines: command.lines } : {});
+      return write(command.json ? toJson(result) : inspectText(result));
+    }
+    case "index":
+      return withWorkspace(command.path, command.store, async (workspace, signal) => {
+        const progress = progressLine();
+        const result = await workspace.index({ signal, onProgress: progress.onProgress }).finally(progress.clear);
+        write(command.json ? toJson(result) : indexText(result));
+      });
+    case "ask":
+    case "needle":
+      return answerQuestions(command);
+  }
+}
+
+/** Answers each question in order, with the workspace (and its store) opened once. */
+async function answerQuestions(command: QuestionCommand): Promise<void> {
+  // Read the batch before opening the workspace: a bad batch file should not cost an index run.
+  const questions = await readQuestions(command.questions);
+  const isBatch = "batchFile" in command.questions;
+  await withWorkspace(command.path, command.store, async (workspace, signal) => {
+    for (const question of questions) {
+      const progress = progressLine();
+      const options = { signal, onProgress: progress.onProgress };
+      const answering: Promise<AskResult | NeedleResult> =
+        command.kind === "ask"
+          ? workspace.ask(question, command.top === undefined ? options : { ...options, top: command.top })
+          : workspace.needle(question, options);
+      const result = await answering.finally(progress.clear);
+      if (command.json) write(isBatch ? `${JSON.stringify(result)}\n` : toJson(result));
+      else write(`${isBatch ? `? ${question}\n` : ""}${"answer" in result ? needleText(result) : askText(result)}`);
+    }
+  });
+}
+
+async function withWorkspace(
+  path: string,
+  storeDir: string | undefined,
+  work: (workspace: Workspace, signal: AbortSignal) => Promise<void>,
+): Promise<void> {
+  const workspace = await Workspace.open(path, storeDir === undefined ? {} : { storeDir });
+  try {
+    await withInterrupt((signal) => work(workspace, signal));
+  } finally {
+    workspace.dispose();
+  }
+}
+
+function toJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+function write(text: string): void {
+  process.stdout.write(text);
+}

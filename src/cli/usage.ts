@@ -1,0 +1,32 @@
+// The CLI's help text and its usage errors (exit status 2).
+import { LongLensError } from "../engine/errors";
+
+export const USAGE_ERROR = "USAGE";
+
+export const HELP = `longlens: ask questions about a codebase or a huge file, locally.
+
+Usage:
+  longlens index <path> [--store DIR] [--json]
+  longlens ask <path> "<question>" [--top K] [--store DIR] [--json]
+  longlens ask <path> --batch FILE [--top K] [--store DIR] [--json]
+  longlens needle <path> "<question>" [--store DIR] [--json]
+  longlens needle <path> --batch FILE [--store DIR] [--json]
+  longlens inspect <file> [--lines A-B] [--json]
+
+<path> is a folder or a single file. ask and needle index it first when it has no index yet.
+
+Options:
+  --store DIR    keep the index in DIR (default: a per-user cache folder)
+  --json         print JSON (with --batch: one JSON document per line)
+  --top K        how many hits to return (ask)
+  --batch FILE   one question per line, answered in order with the index loaded once
+  --lines A-B    only these lines (inspect)
+  -h, --help     show this help
+  -v, --version  print the version
+
+Exit status: 0 ok, 1 error, 2 usage error, 130 interrupted.
+`;
+
+export function usageError(message: string): LongLensError {
+  return new LongLensError(`${message} (see longlens --help)`, USAGE_ERROR);
+}

@@ -1,0 +1,17 @@
+/**
+ * Chunk size targets. About 60 lines / 2,400 characters holds one typical function with its comment and fits
+ * comfortably in the model's window with the question; the lexical index also ranks better on units this size.
+ */
+export const TARGET_LINES = 60;
+export const TARGET_CHARS = 2400;
+
+/** Syntax units shorter than this are packed with their neighbours instead of standing alone. */
+export const SMALL_SEGMENT_LINES = 10;
+
+/** Files above this are chunked by line windows from a read stream; parsing them would cost too much memory. */
+export const SYNTAX_MAX_BYTES = 1_048_576;
+
+/** Whether a window of `lines` lines and `chars` characters is full before a line of `nextChars` characters. */
+export function windowIsFull(lines: number, chars: number, nextChars: number): boolean {
+  return lines >= TARGET_LINES || (lines > 0 && chars + nextChars > TARGET_CHARS);
+}

@@ -1,0 +1,46 @@
+import type { SourceText } from "../reader/readSource";
+import { type StoredChunk, storedChunk } from "./indexedChunk";
+import { packSegments } from "./packSegments";
+import { LineMeasure, type Segment } from "./segment";
+import { syntaxSegments } from "./syntaxSegments";
+import { parserFor } from "./treeSitter";
+
+async function syntaxBoundaries(grammar: string, source: SourceText, measure: LineMeasure): Promise<Segment[] | undefined> {
+  try {
+    const tree = (await parserFor(grammar)).parse(source.text);
+    if (!tree) return undefined;
+    try {
+      return packSegments(syntaxSegments(tree.rootNode, measure), measure);
+    } finally {
+      tree.delete(); // the tree lives in wasm memory, which no garbage collector frees
+    }
+  } catch {
+    // A grammar that fails to load or parse costs the file its syntax boundaries, not its chunks.
+    return undefined;
+  }
+}
+
+/** Minified or generated code has lines this long on average; its syntax boundaries fall inside lines anyway. */
+const MINIFIED_LINE_CHARS = 300;
+
+/**
+ * Chunks of a file held in memory: syntax boundaries when `grammar` is given and the code parses and is not
+ * minified, else line windows.
+ */
+export async function chunkSource(source: SourceText, grammar: string | undefined): Promise<StoredChunk[]> {
+  const measure = new LineMeasure(source.lines);
+  if (source.lines.length === 0) return [];
+  const minified = source.text.length / source.lines.length > MINIFIED_LINE_CHARS;
+  const segments =
+    (grammar && !minified ? await syntaxBoundaries(grammar, source, measure) : undefined) ??
+    measure.windows(0, source.lines.length - 1, "lines");
+  return segments.map((segment) =>
+    storedChunk(
+      { start: segment.start + 1, end: segment.end + 1 },
+      { start: source.lineStarts[segment.start]!, end: source.lineStarts[segment.end + 1]! },
+      segment.kind,
+      source.lines.slice(segment.start, segment.end + 1).join("\n"),
+      segment.symbols,
+    ),
+  );
+}

@@ -1,0 +1,97 @@
+// models/longlens.json: what the export wrote about the shipped graphs. The runtime trusts nothing
+// in a graph that this file does not also say.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { LongLensError } from "../errors";
+
+/** The export's FORMAT_VERSION this runtime reads. */
+export const MODEL_FORMAT_VERSION = 1;
+
+export type PositionMode = "rope" | "none" | "repo";
+
+/** The checkpoint's own config, as saved by training (snake_case kept: it is the Python dataclass). */
+export interface ModelHyperparameters {
+  vocab_size: number;
+  n_layer: number;
+  n_head: number;
+  d_model: number;
+  d_mlp: number;
+  block_size: number;
+  rope_theta: number;
+  pos_modes: PositionMode[];
+  mem_layer: number;
+  mem_subkeys: number;
+  mem_kdim: number;
+  mem_vdim: number;
+  mem_topk: number;
+  mem_chunk: number;
+  mem_key_lr: number;
+  mem_key_seed: number;
+  beta_c: number;
+}
+
+export interface GraphEntry {
+  file: string;
+  sha256: string;
+  inputs: string[];
+  outputs: string[];
+  layers: [number, number];
+}
+
+export interface VariantEntry {
+  pos_modes: PositionMode[];
+  beta_c: number;
+  pre: GraphEntry;
+  post: GraphEntry;
+}
+
+export interface ModelConfigFile {
+  format_version: number;
+  model: ModelHyperparameters;
+  variants: Record<string, VariantEntry>;
+  tokenizer: { file: string; sha256: string };
+}
+
+const NUMBER_FIELDS = [
+  "vocab_size", "n_layer", "n_head", "d_model", "d_mlp", "block_size", "rope_theta", "mem_layer",
+  "mem_subkeys", "mem_kdim", "mem_vdim", "mem_topk", "mem_chunk", "mem_key_lr", "beta_c",
+] as const;
+
+export const MODEL_CONFIG_FILE = "longlens.json";
+
+/** Reads and checks models/longlens.json; every refusal names the file and the field. */
+export function readModelConfig(dir: string): ModelConfigFile {
+  const path = join(dir, MODEL_CONFIG_FILE);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === "ENOENT" ? "it is missing" : "it is not valid JSON";
+    throw new LongLensError(`Cannot read the model config ${path}: ${why}.`, "MODEL_CONFIG");
+  }
+  const config = raw as Partial<ModelConfigFile>;
+  if (config.format_version !== MODEL_FORMAT_VERSION) {
+    throw new LongLensError(
+      `${path} has model format version ${String(config.format_version)}; this LongLens reads version ${MODEL_FORMAT_VERSION}.`,
+      "MODEL_VERSION",
+    );
+  }
+  const model = config.model as Partial<ModelHyperparameters> | undefined;
+  for (const field of NUMBER_FIELDS) {
+    if (typeof model?.[field] !== "number") {
+      throw new LongLensError(`${path}: model.${field} is missing or not a number.`, "MODEL_CONFIG");
+    }
+  }
+  if (!Array.isArray(model!.pos_modes) || model!.pos_modes.length !== model!.n_layer) {
+    throw new LongLensError(`${path}: model.pos_modes must list one mode per layer (${model!.n_layer}).`, "MODEL_CONFIG");
+  }
+  if (!config.variants || typeof config.variants !== "object") {
+    throw new LongLensError(`${path}: variants is missing.`, "MODEL_CONFIG");
+  }
+  return config as ModelConfigFile;
+}
+
+/** DroPE's logit temperature for a context of `length` tokens: 1 + c ln(L / L_train), never below 1. */
+export function attentionBeta(model: Pick<ModelHyperparameters, "beta_c" | "block_size">, length: number, c = model.beta_c): number {
+  return 1 + c * Math.log(Math.max(length, model.block_size) / model.block_size);
+}

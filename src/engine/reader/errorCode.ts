@@ -1,0 +1,4 @@
+/** The errno code of a failed file operation ("EACCES", "ENOENT", ...), for one-line skip reasons. */
+export function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException | undefined)?.code ?? "error";
+}

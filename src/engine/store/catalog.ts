@@ -1,0 +1,20 @@
+import type { FileRecord } from "../types";
+
+/** What the store remembers of one indexed file. */
+export interface CatalogFile extends FileRecord {
+  /** Blob holding the file's chunks (see openForChunking's chunksKey). */
+  chunksKey: string;
+  tokens: number;
+  chunkIds: string[];
+}
+
+export interface Catalog {
+  /** How `tokens` were counted; a store counted another way is rebuilt so totals stay comparable. */
+  tokenCounter: string;
+  files: CatalogFile[];
+}
+
+export function isCatalog(value: unknown): value is Catalog {
+  const catalog = value as Catalog | null;
+  return typeof catalog?.tokenCounter === "string" && Array.isArray(catalog.files);
+}

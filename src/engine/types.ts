@@ -1,0 +1,90 @@
+// Data shapes shared by the engine, the CLI and the extension. Paths are relative to the
+// indexed root, with forward slashes; lines are 1-based and inclusive.
+
+/** A file the reader passed over, and why (one short phrase, e.g. "binary", "over 2 MB"). */
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
+/** What the catalog remembers of a file to decide whether it changed. */
+export interface FileRecord {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  /** sha256 of the raw bytes, hex. */
+  hash: string;
+}
+
+export interface Chunk {
+  /** Stable id: `${file}#${startLine}-${endLine}@${hash.slice(0, 12)}`. */
+  id: string;
+  file: string;
+  startLine: number;
+  endLine: number;
+  /** Byte offsets into the raw file, end exclusive. */
+  startByte: number;
+  endByte: number;
+  /** sha256 of the chunk text, hex. */
+  hash: string;
+  /** What bounds the chunk: a syntax node type ("function_declaration", ...) or "lines". */
+  kind: string;
+  text: string;
+}
+
+export type HitSource = "lexical" | "model" | "memory";
+
+export interface Hit {
+  file: string;
+  startLine: number;
+  endLine: number;
+  score: number;
+  snippet: string;
+  sources: HitSource[];
+}
+
+/** What one index run did, file by file, compared with the index before it. */
+export interface IndexChanges {
+  added: number;
+  changed: number;
+  removed: number;
+  /** Files kept as they were (size and mtime equal, or contents hashed equal). */
+  unchanged: number;
+  /** Files whose contents were read in this run (new, or size/mtime differ). */
+  read: number;
+}
+
+export interface IndexResult {
+  files: number;
+  chunks: number;
+  tokens: number;
+  /** How `tokens` was counted: by the shipped model's tokenizer, or approximated. */
+  tokenCounter: string;
+  skipped: SkippedFile[];
+  seconds: number;
+  /** Tokens of the files read and chunked in this run, per second of the run. */
+  tokensPerSecond: number;
+  changes?: IndexChanges;
+  /** Problems found and repaired on the way, e.g. an unreadable store that was rebuilt. */
+  warnings?: string[];
+}
+
+export interface IndexProgress {
+  phase: "scan" | "read" | "index" | "write";
+  filesDone: number;
+  filesTotal?: number;
+  file?: string;
+}
+
+export interface AskResult {
+  hits: Hit[];
+}
+
+export interface NeedleResult {
+  /** The extracted value; "" when nothing was found. */
+  answer: string;
+  file: string;
+  line: number;
+  confidence: number;
+  hits: Hit[];
+}

@@ -1,0 +1,195 @@
+import { constants } from "node:fs";
+import { access, rm, rmdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { LongLensError } from "./errors";
+import { type RankedHit, lexicalHits } from "./lexical/lexicalHits";
+import { errorCode } from "./reader/errorCode";
+import { DEFAULT_MAX_FILE_BYTES, SINGLE_FILE_MAX_BYTES, formatBytes } from "./reader/sizeLimits";
+import { buildIndex } from "./store/buildIndex";
+import type { CatalogFile } from "./store/catalog";
+import { defaultStoreDir } from "./store/defaultStoreDir";
+import { type LoadedStore, checkStore, currentGeneration, readStore } from "./store/readStore";
+import { StoreLayout } from "./store/storeLayout";
+import { lockStore } from "./store/storeLock";
+import type { AskResult, IndexProgress, IndexResult, NeedleResult } from "./types";
+
+export { defaultStoreDir } from "./store/defaultStoreDir";
+
+export interface WorkspaceOptions {
+  /** Store folder; default defaultStoreDir(root). */
+  storeDir?: string;
+  /** Globs (gitignore syntax, relative to root) to include; empty/undefined = everything. */
+  include?: string[];
+  /** Extra globs (gitignore syntax) to exclude, on top of .gitignore/.longlensignore/secrets. */
+  exclude?: string[];
+  /** Walked files larger than this are skipped (default 1_048_576). A single file named explicitly as the
+   *  root may be up to 256 MiB and is chunked in streaming fashion. */
+  maxFileBytes?: number;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: IndexProgress) => void;
+}
+
+export const MAX_QUESTION_CHARS = 10_000;
+export const DEFAULT_TOP = 10;
+
+interface OpenStore extends LoadedStore {
+  files: Map<string, CatalogFile>;
+}
+
+function checkQuestion(question: string): void {
+  if (question.trim() === "") throw new LongLensError("The question is empty; ask something about the code.", "BAD_QUESTION");
+  if (question.length > MAX_QUESTION_CHARS) {
+    throw new LongLensError(
+      `The question is ${question.length.toLocaleString("en-US")} characters long; the limit is ${MAX_QUESTION_CHARS.toLocaleString("en-US")}.`,
+      "BAD_QUESTION",
+    );
+  }
+}
+
+async function statRoot(root: string) {
+  try {
+    return await stat(root);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === "ENOENT" || code === "ENOTDIR") throw new LongLensError(`No such file or folder: ${root}`, "NOT_FOUND");
+    throw new LongLensError(`Cannot read ${root} (${code}).`, "UNREADABLE");
+  }
+}
+
+/** One folder or file and its index: the engine's entry point for the CLI and the extension. */
+export class Workspace {
+  readonly storeDir: string;
+  /** Why the store on disk is unusable, as found by the last hasIndex() or index(); undefined when fine or absent. */
+  storeProblem: string | undefined;
+  private readonly layout: StoreLayout;
+  private opened: OpenStore | undefined;
+  private indexing: Promise<IndexResult> | undefined;
+
+  private constructor(
+    readonly root: string,
+    readonly isSingleFile: boolean,
+    private readonly options: WorkspaceOptions,
+  ) {
+    this.storeDir = path.resolve(options.storeDir ?? defaultStoreDir(root));
+    this.layout = new StoreLayout(this.storeDir);
+  }
+
+  /** Validates the path (missing, unreadable, too large -> LongLensError). Does not index. */
+  static async open(rootPath: string, options: WorkspaceOptions = {}): Promise<Workspace> {
+    const root = path.resolve(rootPath);
+    const stats = await statRoot(root);
+    if (!stats.isFile() && !stats.isDirectory()) throw new LongLensError(`${root} is neither a file nor a folder.`, "NOT_FOUND");
+    try {
+      await access(root, stats.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
+    } catch {
+      throw new LongLensError(`Cannot read ${root}: permission denied.`, "UNREADABLE");
+    }
+    if (stats.isFile() && stats.size > SINGLE_FILE_MAX_BYTES) {
+      throw new LongLensError(`${root} is ${formatBytes(stats.size)}; LongLens reads single files up to ${formatBytes(SINGLE_FILE_MAX_BYTES)}.`, "TOO_LARGE");
+    }
+    const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    if (!Number.isFinite(maxFileBytes) || maxFileBytes <= 0) {
+      throw new LongLensError(`The file size limit must be a positive number of bytes, not ${maxFileBytes}.`, "BAD_OPTION");
+    }
+    return new Workspace(root, stats.isFile(), options);
+  }
+
+  async hasIndex(): Promise<boolean> {
+    const status = await checkStore(this.layout);
+    this.storeProblem = status.problem;
+    return status.usable;
+  }
+
+  /**
+   * Incremental index: only added/changed/removed files are re-read. Atomic: on abort/crash the old store stays.
+   * A call made while a run is in progress joins that run (its signal and progress callback stay the first's).
+   */
+  index(run: RunOptions = {}): Promise<IndexResult> {
+    this.indexing ??= this.runIndex(run).finally(() => {
+      this.indexing = undefined;
+    });
+    return this.indexing;
+  }
+
+  /** Ranked hits. Indexes first when there is no usable store. */
+  async ask(question: string, options: RunOptions & { top?: number } = {}): Promise<AskResult> {
+    const ranked = await this.rank(question, options, options.top ?? DEFAULT_TOP);
+    return { hits: ranked.map((entry) => entry.hit) };
+  }
+
+  /** Best line for a needle question: the best hit's most relevant line; confidence from the score margin. */
+  async needle(question: string, options: RunOptions = {}): Promise<NeedleResult> {
+    const ranked = await this.rank(question, options, DEFAULT_TOP);
+    const hits = ranked.map((entry) => entry.hit);
+    const best = ranked[0];
+    if (!best) return { answer: "", file: "", line: 0, confidence: 0, hits };
+    const runnerUp = ranked[1]?.hit.score ?? 0;
+    const confidence = best.hit.score > 0 ? Math.min(1, Math.max(0, (best.hit.score - runnerUp) / best.hit.score)) : 0;
+    return { answer: "", file: best.hit.file, line: best.bestLine, confidence, hits };
+  }
+
+  /** Deletes this workspace's store (only the files a store is made of). */
+  async clear(): Promise<void> {
+    this.opened = undefined;
+    const unlock = await lockStore(this.layout).catch((error: unknown) => {
+      if (errorCode(error) === "ENOENT") return undefined; // no store folder at all
+      throw error;
+    });
+    if (!unlock) return;
+    try {
+      await rm(this.layout.manifest, { force: true });
+      await rm(this.layout.generations, { recursive: true, force: true });
+      await rm(this.layout.blobs, { recursive: true, force: true });
+    } finally {
+      await unlock();
+    }
+    await rmdir(this.storeDir).catch(() => undefined); // kept when it holds files that are not ours
+  }
+
+  dispose(): void {
+    this.opened = undefined;
+  }
+
+  private async runIndex(run: RunOptions): Promise<IndexResult> {
+    this.opened = undefined;
+    const inside = !path.relative(this.root, this.storeDir).startsWith("..");
+    const result = await buildIndex({
+      root: this.root,
+      isSingleFile: this.isSingleFile,
+      layout: this.layout,
+      walk: {
+        maxFileBytes: this.isSingleFile ? SINGLE_FILE_MAX_BYTES : (this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES),
+        ...(this.options.include ? { include: this.options.include } : {}),
+        ...(this.options.exclude ? { exclude: this.options.exclude } : {}),
+        ...(inside && !this.isSingleFile ? { skipPaths: [this.storeDir] } : {}),
+      },
+      ...(run.signal ? { signal: run.signal } : {}),
+      ...(run.onProgress ? { onProgress: run.onProgress } : {}),
+    });
+    this.storeProblem = undefined;
+    return result;
+  }
+
+  private async rank(question: string, run: RunOptions, top: number): Promise<RankedHit[]> {
+    checkQuestion(question);
+    if (!Number.isInteger(top) || top < 1) throw new LongLensError(`The number of hits must be a whole number of at least 1, not ${top}.`, "BAD_OPTION");
+    const store = await this.currentStore(run);
+    return lexicalHits(this.layout, store.lexical, store.files, question, top);
+  }
+
+  /** The store as on disk now: reloaded when another process wrote a new generation, indexed when absent. */
+  private async currentStore(run: RunOptions): Promise<OpenStore> {
+    if (this.opened && this.opened.generation === (await currentGeneration(this.layout))) return this.opened;
+    let read = await readStore(this.layout);
+    if (!read.store) {
+      await this.index(run);
+      read = await readStore(this.layout);
+      if (!read.store) throw new LongLensError(`The index at ${this.storeDir} cannot be read after indexing (${read.problem ?? "missing"}).`, "STORE");
+    }
+    this.opened = { ...read.store, files: new Map(read.store.catalog.files.map((file) => [file.path, file])) };
+    return this.opened;
+  }
+}

@@ -1,0 +1,26 @@
+// Entry point: wires the shared pieces together, then registers one feature per file.
+import * as vscode from "vscode";
+import { registerAskCommand } from "./askCommand";
+import { registerClearCommand } from "./clearCommand";
+import { FolderWorkspaces } from "./folderWorkspaces";
+import { registerIndexCommand } from "./indexCommand";
+import { Indexer } from "./indexer";
+import { registerModelCommands } from "./modelCommands";
+import { registerNeedleCommand } from "./needleCommand";
+import { IndexStatusBar } from "./statusBar";
+
+export function activate(context: vscode.ExtensionContext): void {
+  const output = vscode.window.createOutputChannel("LongLens");
+  const statusBar = new IndexStatusBar();
+  const workspaces = new FolderWorkspaces(context);
+  context.subscriptions.push(output, statusBar, workspaces);
+  const services = { output, workspaces, indexer: new Indexer(output, statusBar), statusBar };
+
+  registerIndexCommand(context, services);
+  registerAskCommand(context, services);
+  registerNeedleCommand(context, services);
+  registerModelCommands(context, services);
+  registerClearCommand(context, services);
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,50 @@
+// The steps Ask and Find Needle share: get a question, make sure every folder has an index,
+// and show a hit's lines in an editor.
+import * as vscode from "vscode";
+import { MAX_QUESTION_CHARS } from "../engine/workspace";
+import { formatCount } from "../shared/indexText";
+import type { FolderWorkspace, FolderWorkspaces } from "./folderWorkspaces";
+import type { Indexer } from "./indexer";
+import type { Services } from "./services";
+
+/** A question and the folders to ask, each with an index; undefined when the user dismissed the input box. */
+export async function questionForFolders(
+  arg: unknown,
+  prompt: string,
+  { workspaces, indexer }: Pick<Services, "workspaces" | "indexer">,
+): Promise<{ question: string; folders: FolderWorkspace[] } | undefined> {
+  const question = await questionFrom(arg, prompt);
+  if (question === undefined) return undefined;
+  return { question, folders: await indexedWorkspaces(workspaces, indexer) };
+}
+
+/** The question passed by a caller (tests, other extensions), else one typed by the user. */
+function questionFrom(arg: unknown, prompt: string): Thenable<string | undefined> {
+  if (typeof arg === "string") return Promise.resolve(arg);
+  return vscode.window.showInputBox({
+    prompt,
+    ignoreFocusOut: true,
+    validateInput: (text) => {
+      if (text.trim() === "") return "Type a question";
+      return text.length > MAX_QUESTION_CHARS ? `Keep the question under ${formatCount(MAX_QUESTION_CHARS)} characters` : undefined;
+    },
+  });
+}
+
+/** The folders' workspaces, indexing (with progress) those that have no index yet. */
+async function indexedWorkspaces(workspaces: FolderWorkspaces, indexer: Indexer): Promise<FolderWorkspace[]> {
+  const all = await workspaces.all();
+  const missing = [];
+  for (const entry of all) if (!(await entry.workspace.hasIndex())) missing.push(entry);
+  if (missing.length > 0) await indexer.index(missing);
+  return all;
+}
+
+/** Opens the file with lines startLine..endLine (1-based, inclusive) selected and in view. */
+export async function revealLines(uri: vscode.Uri, startLine: number, endLine: number): Promise<void> {
+  const editor = await vscode.window.showTextDocument(uri, { preview: true });
+  const last = Math.min(endLine, editor.document.lineCount) - 1;
+  const range = new vscode.Range(startLine - 1, 0, last, editor.document.lineAt(Math.max(last, 0)).text.length);
+  editor.selection = new vscode.Selection(range.start, range.end);
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}

@@ -1,0 +1,109 @@
+// Drives VS Code's workbench (as served by code-server) the way a user does: palette, quick input,
+// notifications, status bar, editor tabs. Selectors are VS Code's own DOM classes (1.100).
+import type { Locator, Page } from "playwright-core";
+
+/** Generous but bounded: the machine running this is slow and shared. */
+export const UI_TIMEOUT_MS = 30_000;
+
+export interface Notification {
+  text: string;
+  /** Shown with the error icon (showErrorMessage), whatever its words. */
+  isError: boolean;
+}
+
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  async waitUntilReady(): Promise<void> {
+    await this.page.locator(".monaco-workbench").waitFor({ timeout: 90_000 });
+    // The status bar is drawn last; once it shows, the palette and keybindings respond.
+    await this.page.locator("#workbench\\.parts\\.statusbar").waitFor({ timeout: UI_TIMEOUT_MS });
+  }
+
+  get quickInput(): Locator {
+    return this.page.locator(".quick-input-widget");
+  }
+
+  get quickInputRows(): Locator {
+    return this.quickInput.locator(".quick-input-list .monaco-list-row");
+  }
+
+  /** The quick input's row at `index` in list order (the DOM order of a virtual list is not the visual one). */
+  quickInputRow(index: number): Locator {
+    return this.quickInput.locator(`.quick-input-list .monaco-list-row[data-index="${index}"]`);
+  }
+
+  /** Runs a command by its palette title, e.g. "LongLens: Index Workspace". */
+  async runCommand(title: string): Promise<void> {
+    // The palette lists the commands known when it opens; an extension's commands register a little after
+    // the workbench appears, so reopen it until the command shows up.
+    const deadline = Date.now() + 2 * UI_TIMEOUT_MS;
+    for (;;) {
+      await this.page.keyboard.press("F1");
+      const input = this.quickInput.locator("input.input");
+      await input.waitFor({ timeout: UI_TIMEOUT_MS });
+      await input.fill(`>${title}`);
+      const row = this.quickInputRows.filter({ hasText: title }).first();
+      try {
+        await row.waitFor({ timeout: 3_000 });
+        await row.click();
+        return;
+      } catch (error) {
+        await this.page.keyboard.press("Escape");
+        if (Date.now() > deadline) throw error;
+      }
+    }
+  }
+
+  /** Answers an input box (showInputBox) whose prompt contains `prompt`. */
+  async answerInputBox(prompt: string, answer: string): Promise<void> {
+    await this.quickInput.locator(".quick-input-message", { hasText: prompt }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await this.quickInput.locator("input.input").fill(answer);
+    await this.page.keyboard.press("Enter");
+  }
+
+  /** The notification toast showing `text`, once it appears. */
+  async waitForNotification(text: string | RegExp, timeout = UI_TIMEOUT_MS): Promise<string> {
+    const toast = this.page.locator(".notification-toast", { hasText: text }).first();
+    await toast.waitFor({ timeout });
+    return (await toast.innerText()).trim();
+  }
+
+  /** Every notification not dismissed yet, as listed in the notification center. */
+  async allNotifications(): Promise<Notification[]> {
+    await this.runCommand("Notifications: Show Notifications");
+    const center = this.page.locator(".notifications-center");
+    await center.waitFor({ timeout: UI_TIMEOUT_MS });
+    const notifications: Notification[] = [];
+    for (const item of await center.locator(".notification-list-item").all()) {
+      const text = (await item.innerText()).trim();
+      notifications.push({ text, isError: (await item.locator(".codicon-error").count()) > 0 });
+    }
+    await this.page.keyboard.press("Escape");
+    return notifications;
+  }
+
+  /** The status bar entry containing `text`. */
+  statusBarItem(text: string | RegExp): Locator {
+    return this.page.locator("#workbench\\.parts\\.statusbar .statusbar-item", { hasText: text }).first();
+  }
+
+  /** Waits until the active editor tab is the file named `fileName`. */
+  async waitForActiveTab(fileName: string): Promise<void> {
+    await this.page.locator(".tabs-container .tab.active", { hasText: fileName }).waitFor({ timeout: UI_TIMEOUT_MS });
+  }
+
+  /** Waits until the cursor is on a line in [first, last] (1-based, read from the status bar's "Ln 12, Col 1"). */
+  async waitForCursorWithin(first: number, last: number): Promise<void> {
+    const item = this.page.locator("#status\\.editor\\.selection");
+    const deadline = Date.now() + UI_TIMEOUT_MS;
+    let text = "";
+    while (Date.now() < deadline) {
+      text = (await item.isVisible()) ? await item.innerText() : "";
+      const line = Number(/Ln (\d+)/.exec(text)?.[1]);
+      if (first <= line && line <= last) return;
+      await this.page.waitForTimeout(200);
+    }
+    throw new Error(`the cursor did not reach lines ${first}-${last}; status bar shows "${text}"`);
+  }
+}

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { bestLine, snippetAround } from "../../src/engine/lexical/snippet";
+import { identifierParts, searchTerms } from "../../src/engine/lexical/terms";
+import { Workspace } from "../../src/engine/workspace";
+import { polyglotCopy } from "../fixtures/fixtureTrees";
+
+test("identifiers are split into their words, and kept whole", () => {
+  assert.deepEqual(identifierParts("parseHTTPResponse"), ["parse", "http", "response"]);
+  assert.deepEqual(identifierParts("RingBuffer"), ["ring", "buffer"]);
+  assert.deepEqual(identifierParts("max_retry_count"), ["max", "retry", "count"]);
+  assert.deepEqual(identifierParts("utf8Decode"), ["utf", "8", "decode"]);
+  assert.deepEqual(identifierParts("plain"), []);
+  assert.deepEqual(searchTerms("Where is parseConfigFile defined?"), ["parseconfigfile", "parse", "config", "file", "defined"]);
+  assert.deepEqual(searchTerms("my-kebab-name src/engine/userStore.ts"), ["my", "kebab", "name", "src", "engine", "userstore", "user", "store", "ts"]);
+});
+
+test("the snippet centres on the line matching the most specific terms", () => {
+  const text = Array.from({ length: 30 }, (_, i) => (i === 20 ? "function parseConfigFile(file) {" : `const value${i} = config;`)).join("\n");
+  const best = bestLine(text, ["parseconfigfile", "parse", "config", "file"]);
+  assert.equal(best, 20);
+  const snippet = snippetAround(text, best);
+  assert.equal(snippet.first, 17);
+  assert.equal(snippet.text.split("\n").length, 12);
+  assert.equal(snippet.text.split("\n")[3], "function parseConfigFile(file) {");
+  assert.deepEqual(snippetAround("one\ntwo", 1), { first: 0, text: "one\ntwo" });
+});
+
+test("a question naming an identifier finds the file that defines it first", async (t) => {
+  const { tree, store } = await polyglotCopy(t);
+  const workspace = await Workspace.open(tree, { storeDir: store });
+  const { hits } = await workspace.ask("Where is parseConfigFile defined?");
+  assert.equal(hits[0]?.file, "src/config/parseConfigFile.ts");
+  assert.ok(hits.some((hit) => hit.file === "src/server/requestRouter.ts"), "the file using it ranks too");
+  assert.ok(hits.length <= 10);
+  for (const [i, hit] of hits.entries()) {
+    assert.deepEqual(hit.sources, ["lexical"]);
+    assert.ok(hit.snippet.split("\n").length <= 12);
+    assert.equal(hit.endLine - hit.startLine + 1, hit.snippet.split("\n").length);
+    if (i > 0) assert.ok(hit.score <= hits[i - 1]!.score);
+  }
+  assert.match(hits[0]!.snippet, /export function parseConfigFile\(file: string\): ServerConfig \{/);
+
+  const words = await workspace.ask("split identifier into words kebab case", { top: 2 });
+  assert.equal(words.hits.length, 2);
+  assert.equal(words.hits[0]?.file, "lib/strings.js");
+  assert.equal((await workspace.ask("ring buffer overwrites oldest")).hits[0]?.file, "native/ring_buffer.rs");
+  assert.equal((await workspace.ask("coverage ratio threshold table")).hits[0]?.file, "tools/coverage_report.py");
+  assert.equal((await workspace.ask("most frequent words")).hits[0]?.file, "cmd/report/main.go");
+  assert.deepEqual((await workspace.ask("zyzzyva quux")).hits, []);
+});
+
+test("a needle points at the best line with a confidence in [0, 1]", async (t) => {
+  const { tree, store } = await polyglotCopy(t);
+  const workspace = await Workspace.open(tree, { storeDir: store });
+  const needle = await workspace.needle("ADLER_MOD");
+  assert.equal(needle.answer, "");
+  assert.equal(needle.file, "native/adler32.c");
+  assert.equal(needle.line, 5);
+  assert.ok(needle.confidence > 0 && needle.confidence <= 1);
+  assert.equal(needle.hits[0]?.file, "native/adler32.c");
+
+  const nothing = await workspace.needle("zyzzyva");
+  assert.deepEqual(nothing, { answer: "", file: "", line: 0, confidence: 0, hits: [] });
+});

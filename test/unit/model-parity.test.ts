@@ -1,0 +1,102 @@
+// onnxruntime-node, from TypeScript, must reproduce PyTorch's outputs for the shipped graphs: the
+// export recorded inputs and outputs of two pieces (the second with a KV cache) per variant.
+import { strict as assert } from "node:assert";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { ModelGraphs, type Variant } from "../../src/engine/model/modelGraphs";
+import { shippedModelsDir } from "../../src/engine/model/modelFiles";
+import type { TensorData } from "../../src/engine/model/onnx";
+
+const TOLERANCE = 1e-4;
+const fixtures = join(__dirname, "..", "fixtures");
+
+interface Encoded {
+  dtype: "float32" | "int64";
+  dims: number[];
+  data: string;
+}
+interface ParityCase {
+  pre: { inputs: Record<string, Encoded>; outputs: Record<string, Encoded> };
+  post: { inputs: Record<string, Encoded>; outputs: Record<string, Encoded> };
+}
+
+function decode(e: Encoded): TensorData {
+  const bytes = Buffer.from(e.data, "base64");
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  return e.dtype === "int64"
+    ? { type: "int64", dims: e.dims, data: new BigInt64Array(buffer) }
+    : { type: "float32", dims: e.dims, data: new Float32Array(buffer) };
+}
+
+function maxAbsDiff(a: TensorData, b: TensorData): number {
+  let worst = 0;
+  for (let i = 0; i < a.data.length; i++) worst = Math.max(worst, Math.abs(Number(a.data[i]) - Number(b.data[i])));
+  return worst;
+}
+
+for (const variant of ["longlens", "rope"] as Variant[]) {
+  describe(`model parity: ${variant}`, () => {
+    const vectors = JSON.parse(readFileSync(join(fixtures, `model-parity.${variant}.json`), "utf8")) as { cases: ParityCase[] };
+    let graphs: ModelGraphs;
+    after(async () => graphs?.dispose());
+
+    test("every output of both graphs matches PyTorch within 1e-4", async () => {
+      graphs = await ModelGraphs.load(shippedModelsDir(), { variant });
+      assert.ok(vectors.cases.length >= 2);
+      for (const [i, c] of vectors.cases.entries()) {
+        for (const part of ["pre", "post"] as const) {
+          const session = graphs[part];
+          const feeds = Object.fromEntries(session.inputNames.map((n) => [n, decode(c[part].inputs[n]!)]));
+          const got = await session.run(feeds);
+          assert.deepEqual(Object.keys(got).sort(), Object.keys(c[part].outputs).sort());
+          for (const [name, encoded] of Object.entries(c[part].outputs)) {
+            const want = decode(encoded);
+            assert.deepEqual([...got[name]!.dims], want.dims, `${variant} case ${i} ${part} ${name} shape`);
+            const diff = maxAbsDiff(got[name]!, want);
+            assert.ok(diff <= TOLERANCE, `${variant} case ${i} ${part} ${name}: max abs diff ${diff}`);
+          }
+        }
+      }
+    });
+  });
+}
+
+describe("model loading refuses what does not match", () => {
+  const copies: string[] = [];
+  after(() => copies.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  function copyWithConfig(edit: (config: Record<string, any>) => void): string {
+    const dir = mkdtempSync(join(tmpdir(), "longlens-model-"));
+    copies.push(dir);
+    for (const f of readdirSync(shippedModelsDir())) {
+      if (f.endsWith(".onnx") || f.endsWith(".json")) cpSync(join(shippedModelsDir(), f), join(dir, f));
+    }
+    const config = JSON.parse(readFileSync(join(dir, "longlens.json"), "utf8"));
+    edit(config);
+    writeFileSync(join(dir, "longlens.json"), JSON.stringify(config));
+    return dir;
+  }
+
+  test("a foreign format version is refused, naming both versions", async () => {
+    const dir = copyWithConfig((c) => (c.format_version = 99));
+    await assert.rejects(ModelGraphs.load(dir), /format version 99; this LongLens reads version 1/);
+  });
+
+  test("a config whose sizes disagree with the graph is refused, naming the tensor and the field", async () => {
+    const dir = copyWithConfig((c) => (c.model.vocab_size += 1));
+    await assert.rejects(ModelGraphs.load(dir), /logits has width \d+ but .* says vocab_size = \d+/);
+  });
+
+  test("a graph whose inputs differ from the config is refused", async () => {
+    const dir = copyWithConfig((c) => c.variants.longlens.pre.inputs.push("extra_input"));
+    await assert.rejects(ModelGraphs.load(dir), /does not match .*longlens\.json/);
+  });
+
+  test("a missing config says so", async () => {
+    const dir = copyWithConfig(() => undefined);
+    rmSync(join(dir, "longlens.json"));
+    await assert.rejects(ModelGraphs.load(dir), /longlens\.json: it is missing/);
+  });
+});

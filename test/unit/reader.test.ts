@@ -1,0 +1,187 @@
+import assert from "node:assert/strict";
+import { chmod, mkdir, symlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { test } from "node:test";
+import { readSource } from "../../src/engine/reader/readSource";
+import { type WalkEntry, walkWorkspace } from "../../src/engine/reader/walk";
+import { permissionsApply, polyglotCopy } from "../fixtures/fixtureTrees";
+
+const MAX = 1_048_576;
+
+async function walk(root: string, options: { include?: string[]; exclude?: string[]; maxFileBytes?: number } = {}) {
+  const files: string[] = [];
+  const skipped = new Map<string, string>();
+  const entries: WalkEntry[] = [];
+  for await (const entry of walkWorkspace(root, false, { maxFileBytes: MAX, ...options })) {
+    entries.push(entry);
+    if ("file" in entry) files.push(entry.file.path);
+    else skipped.set(entry.skipped.path, entry.skipped.reason);
+  }
+  return { files, skipped, entries };
+}
+
+async function put(root: string, relative: string, contents: string | Uint8Array): Promise<void> {
+  await mkdir(path.dirname(path.join(root, relative)), { recursive: true });
+  await writeFile(path.join(root, relative), contents);
+}
+
+test("walk honours nested .gitignore, .git/info/exclude and .longlensignore, and skips .git", async (t) => {
+  const { tree } = await polyglotCopy(t);
+  await put(tree, "build/bundle.js", "console.log('built');\n");
+  await put(tree, "server.log", "started\n");
+  await put(tree, "src/generated/schema.ts", "export const schema = {};\n");
+  await put(tree, "docs/drafts/plan.md", "# plan\n");
+  await put(tree, ".git/config", "[core]\n");
+  await put(tree, ".git/info/exclude", "notes.local\n");
+  await put(tree, "notes.local", "private notes\n");
+  await put(tree, "node_modules/left-pad/index.js", "module.exports = (s) => s;\n");
+
+  const { files, skipped } = await walk(tree);
+  for (const ignored of ["build/bundle.js", "server.log", "src/generated/schema.ts", ".git/config", "notes.local"]) {
+    assert.ok(!files.includes(ignored), `${ignored} should be ignored`);
+    assert.ok(![...skipped.keys()].some((key) => ignored.startsWith(key.replace(/\/$/, ""))), `${ignored} is git-ignored: not reported`);
+  }
+  assert.equal(skipped.get("docs/drafts/"), "excluded by longlensignore");
+  assert.ok(!files.includes("docs/drafts/plan.md"));
+  assert.ok(files.includes("node_modules/left-pad/index.js"), "node_modules is only skipped when ignored");
+  assert.ok(files.includes("src/config/parseConfigFile.ts"));
+  assert.ok(files.includes("native/adler32.c"));
+});
+
+test("a .longlensignore negation re-includes what git ignores", async (t) => {
+  const { tree } = await polyglotCopy(t);
+  await put(tree, "server.log", "started\n");
+  await writeFile(path.join(tree, ".longlensignore"), "docs/drafts/\n!server.log\n");
+  const { files } = await walk(tree);
+  assert.ok(files.includes("server.log"));
+});
+
+test("walk order is sorted and stable", async (t) => {
+  const { tree } = await polyglotCopy(t);
+  const first = (await walk(tree)).files;
+  const second = (await walk(tree)).files;
+  assert.deepEqual(first, second);
+  assert.deepEqual(first, [
+    ".gitignore",
+    ".longlensignore",
+    "cmd/report/main.go",
+    "docs/README.md",
+    "lib/strings.js",
+    "native/adler32.c",
+    "native/ring_buffer.rs",
+    "src/.gitignore",
+    "src/config/parseConfigFile.ts",
+    "src/server/requestRouter.ts",
+    "tools/coverage_report.py",
+  ]);
+});
+
+test("secrets are reported unless git ignores them", async (t) => {
+  const { tree } = await polyglotCopy(t);
+  await writeFile(path.join(tree, ".gitignore"), "build/\n*.log\n.env.local\n");
+  for (const name of [".env", ".env.local", "deploy/server.pem", "keys/id_rsa", "keys/id_ed25519.pub", "credentials.json", "tls.key", "cert.p12"]) {
+    await put(tree, name, "secret\n");
+  }
+  const { files, skipped } = await walk(tree);
+  for (const name of [".env", "deploy/server.pem", "keys/id_rsa", "keys/id_ed25519.pub", "credentials.json", "tls.key", "cert.p12"]) {
+    assert.match(skipped.get(name) ?? "", /secret/, name);
+    assert.ok(!files.includes(name));
+  }
+  assert.ok(!skipped.has(".env.local"), "git-ignored secrets are silent");
+  assert.ok(!files.includes(".env.local"));
+});
+
+test("include and exclude globs", async (t) => {
+  const { tree } = await polyglotCopy(t);
+  const included = await walk(tree, { include: ["*.ts", "native/"] });
+  assert.deepEqual(included.files, ["native/adler32.c", "native/ring_buffer.rs", "src/config/parseConfigFile.ts", "src/server/requestRouter.ts"]);
+  const excluded = await walk(tree, { exclude: ["native/", "*.py"] });
+  assert.equal(excluded.skipped.get("native/"), "excluded by exclude option");
+  assert.equal(excluded.skipped.get("tools/coverage_report.py"), "excluded by exclude option");
+  assert.ok(excluded.files.includes("lib/strings.js"));
+});
+
+test("oversized files are reported with the limit", async (t) => {
+  const { tree } = await polyglotCopy(t);
+  await put(tree, "data/big.txt", "x".repeat(5000));
+  const { skipped, files } = await walk(tree, { maxFileBytes: 4096 });
+  assert.equal(skipped.get("data/big.txt"), "larger than 4 KiB");
+  assert.ok(files.includes("lib/strings.js"));
+});
+
+test("symlink loops are reported once and do not hang the walk; file links are followed", async (t) => {
+  const { tree } = await polyglotCopy(t);
+  await symlink("..", path.join(tree, "native", "back-to-root"));
+  await symlink("../lib/strings.js", path.join(tree, "native", "strings-link.js"));
+  await symlink("does-not-exist.ts", path.join(tree, "native", "dangling.ts"));
+  const { files, skipped } = await walk(tree);
+  assert.equal(skipped.get("native/back-to-root/"), "symlink loop");
+  assert.ok(files.includes("native/strings-link.js"));
+  assert.match(skipped.get("native/dangling.ts") ?? "", /broken symlink/);
+});
+
+test("unreadable folders are reported, not fatal", async (t) => {
+  const { tree } = await polyglotCopy(t);
+  const locked = path.join(tree, "locked");
+  await put(tree, "locked/inside.ts", "export const x = 1;\n");
+  await chmod(locked, 0o000);
+  const { files, skipped } = await walk(tree).finally(() => chmod(locked, 0o755));
+  assert.ok(files.includes("lib/strings.js"));
+  if (!permissionsApply) {
+    t.skip("running as root: permissions do not block reads, so nothing is unreadable");
+    return;
+  }
+  assert.match(skipped.get("locked/") ?? "", /unreadable folder \(EACCES\)/);
+});
+
+test("readSource: binary files, unreadable files", async (t) => {
+  const { tree } = await polyglotCopy(t);
+  const png = path.join(tree, "logo.png");
+  await writeFile(png, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]));
+  assert.deepEqual(await readSource(png), { skippedReason: "binary" });
+  const controls = path.join(tree, "controls.dat");
+  await writeFile(controls, Buffer.from(Array.from({ length: 400 }, (_, i) => (i % 3 === 0 ? 0x41 : 0x01 + (i % 7)))));
+  assert.deepEqual(await readSource(controls), { skippedReason: "binary" });
+  assert.deepEqual(await readSource(path.join(tree, "missing.ts")), { skippedReason: "unreadable (ENOENT)" });
+
+  const secret = path.join(tree, "private.ts");
+  await writeFile(secret, "export const x = 1;\n");
+  await chmod(secret, 0o000);
+  const unreadable = await readSource(secret);
+  if (!permissionsApply) {
+    t.skip("running as root: chmod 000 does not block reads");
+    return;
+  }
+  assert.deepEqual(unreadable, { skippedReason: "unreadable (EACCES)" });
+});
+
+test("readSource decodes BOMs, UTF-16, CRLF and invalid UTF-8", async (t) => {
+  const { tree } = await polyglotCopy(t);
+  const write = async (name: string, bytes: Buffer) => {
+    await writeFile(path.join(tree, name), bytes);
+    const read = await readSource(path.join(tree, name));
+    assert.ok("source" in read, name);
+    return read.source;
+  };
+
+  const bom = await write("bom.ts", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("const a = 1;\nconst b = 2;\n")]));
+  assert.deepEqual(bom.lines, ["const a = 1;", "const b = 2;"]);
+  assert.deepEqual(bom.lineStarts, [3, 16, 29]);
+  assert.ok(!bom.text.startsWith("\uFEFF"));
+
+  const crlf = await write("crlf.py", Buffer.from("def f():\r\n    return 1\r\n\r\nx = f()"));
+  assert.deepEqual(crlf.lines, ["def f():", "    return 1", "", "x = f()"]);
+  assert.deepEqual(crlf.lineStarts, [0, 10, 24, 26, 33]);
+
+  const le = await write("le.txt", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("héllo\nwörld\n", "utf16le")]));
+  assert.deepEqual(le.lines, ["héllo", "wörld"]);
+  assert.deepEqual(le.lineStarts, [2, 14, 26]);
+
+  const beBytes = Buffer.from("ab\ncd", "utf16le").swap16();
+  const be = await write("be.txt", Buffer.concat([Buffer.from([0xfe, 0xff]), beBytes]));
+  assert.deepEqual(be.lines, ["ab", "cd"]);
+  assert.deepEqual(be.lineStarts, [2, 8, 12]);
+
+  const latin1 = await write("latin1.c", Buffer.from([0x2f, 0x2a, 0x20, 0x63, 0x61, 0x66, 0xe9, 0x20, 0x2a, 0x2f, 0x0a, 0x78, 0x0a]));
+  assert.deepEqual(latin1.lines, ["/* caf\uFFFD */", "x"]);
+});
