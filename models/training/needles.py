@@ -71,10 +71,14 @@ def needle_line(rng: random.Random, key: str, value: str, kind: str, lang: str, 
 
 
 def question_text(rng: random.Random, key: str, kind: str, lang: str, paraphrase: bool, multi: bool) -> str:
+    """The question, ending as RULER's prompts do with the start of the answer sentence, so the value
+    follows the same words in the question as in the needle."""
     c = COMMENT.get(lang, "//")
     name = "the " + key.replace("-", " ") if paraphrase else key
-    what = f"are all the special magic {kind_word(kind)}s" if multi else f"is the special magic {kind_word(kind)}"
-    return f"\n{c} Question: What {what} for {name}?\n{c} Answer:"
+    what = kind_word(kind) + ("s" if multi else "")
+    verb = "are" if multi else "is"
+    return (f"\n{c} Question: What {verb} the special magic {what} for {name}?"
+            f"\n{c} Answer: The special magic {what} for {name} {verb}:")
 
 
 def answer_text(values: list[str]) -> str:
@@ -93,7 +97,7 @@ class NeedleTask:
 def make_task(rng: random.Random, task: str, lang: str, words=TRAIN_WORDS) -> NeedleTask:
     """task: single | multikey | multivalue."""
     kind = "uuid" if rng.random() < 0.2 else "number"
-    style = "comment" if rng.random() < 0.6 else "assign"
+    style = "comment" if rng.random() < 0.75 else "assign"
     paraphrase = rng.random() < 0.3
     key = make_key(rng, words)
     if task == "multivalue":

@@ -28,8 +28,8 @@ from common import cache_dir, data_dir, tokenizer_path
 # --- config (full run; --smoke shrinks everything) ---
 FULL = dict(
     d_model=256, n_layer=4, n_head=4, d_mlp=640, block_size=256,
-    batch=24, rope_steps=1800, recal_steps=300, lr=1e-3, recal_lr=5e-4, warmup=100,
-    needle_share=0.5, window_share=0.5, nowrite_share=0.1, ckpt_every=100,
+    batch=24, rope_steps=1400, recal_steps=250, lr=1e-3, recal_lr=5e-4, warmup=100,
+    needle_share=0.7, window_share=0.5, nowrite_share=0.1, ckpt_every=100,
 )
 SMOKE = dict(
     d_model=64, n_layer=3, n_head=2, d_mlp=128, block_size=64,

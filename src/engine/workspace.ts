@@ -39,13 +39,25 @@ interface OpenStore extends LoadedStore {
   files: Map<string, CatalogFile>;
 }
 
-function checkQuestion(question: string): void {
-  if (question.trim() === "") throw new LongLensError("The question is empty; ask something about the code.", "BAD_QUESTION");
+/** Why a question cannot be asked (one line for the user), or undefined when it can. */
+export function questionProblem(question: string): string | undefined {
+  if (question.trim() === "") return "The question is empty; ask something about the code.";
   if (question.length > MAX_QUESTION_CHARS) {
-    throw new LongLensError(
-      `The question is ${question.length.toLocaleString("en-US")} characters long; the limit is ${MAX_QUESTION_CHARS.toLocaleString("en-US")}.`,
-      "BAD_QUESTION",
-    );
+    return `The question is ${question.length.toLocaleString("en-US")} characters long; the limit is ${MAX_QUESTION_CHARS.toLocaleString("en-US")}.`;
+  }
+  return undefined;
+}
+
+export function checkQuestion(question: string): void {
+  const problem = questionProblem(question);
+  if (problem) throw new LongLensError(problem, "BAD_QUESTION");
+}
+
+/** A store location that exists must be a folder; anything else is refused before any work. */
+async function checkStoreDir(storeDir: string): Promise<void> {
+  const stats = await stat(storeDir).catch(() => undefined);
+  if (stats && !stats.isDirectory()) {
+    throw new LongLensError(`The store location ${storeDir} is not a folder; pass a folder (or nothing) as the store.`, "BAD_OPTION");
   }
 }
 
@@ -94,7 +106,9 @@ export class Workspace {
     if (!Number.isFinite(maxFileBytes) || maxFileBytes <= 0) {
       throw new LongLensError(`The file size limit must be a positive number of bytes, not ${maxFileBytes}.`, "BAD_OPTION");
     }
-    return new Workspace(root, stats.isFile(), options);
+    const workspace = new Workspace(root, stats.isFile(), options);
+    await checkStoreDir(workspace.storeDir);
+    return workspace;
   }
 
   async hasIndex(): Promise<boolean> {

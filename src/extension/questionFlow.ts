@@ -1,8 +1,7 @@
 // The steps Ask and Find Needle share: get a question, make sure every folder has an index,
 // and show a hit's lines in an editor.
 import * as vscode from "vscode";
-import { MAX_QUESTION_CHARS } from "../engine/workspace";
-import { formatCount } from "../shared/indexText";
+import { checkQuestion, questionProblem } from "../engine/workspace";
 import type { FolderWorkspace, FolderWorkspaces } from "./folderWorkspaces";
 import type { Indexer } from "./indexer";
 import type { Services } from "./services";
@@ -20,15 +19,11 @@ export async function questionForFolders(
 
 /** The question passed by a caller (tests, other extensions), else one typed by the user. */
 function questionFrom(arg: unknown, prompt: string): Thenable<string | undefined> {
-  if (typeof arg === "string") return Promise.resolve(arg);
-  return vscode.window.showInputBox({
-    prompt,
-    ignoreFocusOut: true,
-    validateInput: (text) => {
-      if (text.trim() === "") return "Type a question";
-      return text.length > MAX_QUESTION_CHARS ? `Keep the question under ${formatCount(MAX_QUESTION_CHARS)} characters` : undefined;
-    },
-  });
+  if (typeof arg === "string") {
+    checkQuestion(arg); // refuse before any indexing starts
+    return Promise.resolve(arg);
+  }
+  return vscode.window.showInputBox({ prompt, ignoreFocusOut: true, validateInput: questionProblem });
 }
 
 /** The folders' workspaces, indexing (with progress) those that have no index yet. */

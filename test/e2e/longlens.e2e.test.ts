@@ -35,8 +35,7 @@ async function listFiles(root: string): Promise<string[]> {
 
 interface PickedHit {
   file: string;
-  line: number;
-  /** The hit's line range when the item's description gives one ("lines 12-30 · ..."). */
+  /** The hit's lines, from the item's description ("lines 12-30 · ..."), else just the label's line. */
   range: [number, number];
 }
 
@@ -46,7 +45,7 @@ function parseHitRow(ariaLabel: string): PickedHit | undefined {
   if (!location) return undefined;
   const line = Number(location[2]);
   const lines = /lines (\d+)\s*[-–]\s*(\d+)/.exec(ariaLabel);
-  return { file: location[1]!, line, range: lines ? [Number(lines[1]), Number(lines[2])] : [line, line] };
+  return { file: location[1]!, range: lines ? [Number(lines[1]), Number(lines[2])] : [line, line] };
 }
 
 describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {

@@ -5,7 +5,7 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { test } from "node:test";
 import { openForChunking } from "../../src/engine/chunk/chunkFile";
-import { SYNTAX_MAX_BYTES, TARGET_CHARS, TARGET_LINES } from "../../src/engine/chunk/chunkSize";
+import { WHOLE_FILE_MAX_BYTES, TARGET_CHARS, TARGET_LINES } from "../../src/engine/chunk/chunkSize";
 import type { StoredChunk } from "../../src/engine/chunk/indexedChunk";
 import { POLYGLOT, tempDir } from "../fixtures/fixtureTrees";
 
@@ -127,7 +127,7 @@ test("a 20 MB file is chunked from a stream with contiguous lines and bounded me
   output.end();
   await once(output, "finish");
   const size = (await stat(file)).size;
-  assert.ok(size > SYNTAX_MAX_BYTES * 20);
+  assert.ok(size > WHOLE_FILE_MAX_BYTES * 20);
 
   global.gc?.();
   const before = process.memoryUsage().rss;

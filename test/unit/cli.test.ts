@@ -144,7 +144,7 @@ describe("longlens CLI", () => {
   test("a store path that is a file is refused, and the file is left alone", async () => {
     const notADir = path.join(temp, "store-is-a-file");
     await writeFile(notADir, "keep me");
-    assertOneLineError(await cli(["index", sample, "--store", notADir]), 1, /store-is-a-file/);
+    assertOneLineError(await cli(["index", sample, "--store", notADir]), 1, /store location .*store-is-a-file is not a folder/);
     assert.equal(await readFile(notADir, "utf8"), "keep me");
   });
 });

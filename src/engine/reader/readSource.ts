@@ -1,14 +1,23 @@
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readFile } from "node:fs";
+import { promisify } from "node:util";
 import { errorCode } from "./errorCode";
 import { SNIFF_BYTES, detectEncoding, looksBinary, nextLineStart, textDecoder, type TextEncoding } from "./textEncoding";
 
-/** A whole text file in memory (only files small enough to parse are read this way). */
-export interface SourceText {
-  raw: Buffer;
+/**
+ * A whole text file's bytes, checked and hashed but not yet decoded. Reading and hashing happen where the
+ * index decides whether the file needs chunking at all; decoding happens where it is chunked (a worker thread),
+ * so the two are separate steps.
+ */
+export interface TextBytes {
+  raw: Uint8Array;
   encoding: TextEncoding;
   /** sha256 of the raw bytes, hex. */
   hash: string;
+}
+
+/** A whole text file in memory (only files small enough to parse are read this way). */
+export interface SourceText extends TextBytes {
   /** The decoded text without BOM, line endings untouched (what the parser sees). */
   text: string;
   /** Decoded lines without their line break (CR of CRLF removed); a final line break adds no empty line. */
@@ -17,34 +26,59 @@ export interface SourceText {
   lineStarts: number[];
 }
 
+export type BytesOutcome = { bytes: TextBytes } | { skippedReason: string };
 export type ReadOutcome = { source: SourceText } | { skippedReason: string };
 
 export function sha256(data: Uint8Array | string): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-/** Reads and decodes a text file, or says why it is not one (binary, unreadable). Invalid bytes become U+FFFD. */
-export async function readSource(absPath: string): Promise<ReadOutcome> {
-  let raw: Buffer;
+/** Checks and hashes a whole file's bytes: a text file's, or why it is not one. */
+function textBytesOf(raw: Uint8Array): BytesOutcome {
+  const encoding = detectEncoding(raw);
+  if (looksBinary(raw.subarray(0, SNIFF_BYTES), encoding)) return { skippedReason: "binary" };
+  return { bytes: { raw, encoding, hash: sha256(raw) } };
+}
+
+/**
+ * fs.readFile with a callback, as a promise: for the small files of a source tree it costs about three quarters
+ * of the CPU time of fs/promises' readFile, whose file-handle machinery adds several steps per file (measured
+ * over the benchmark tree: 0.75 s against 1.0 s).
+ */
+const readWholeFile = promisify(readFile);
+
+/** Reads and hashes a text file, or says why it is not one (binary, unreadable). */
+export async function readTextBytes(absPath: string): Promise<BytesOutcome> {
   try {
-    raw = await readFile(absPath);
+    return textBytesOf(await readWholeFile(absPath));
   } catch (error) {
     return { skippedReason: `unreadable (${errorCode(error)})` };
   }
-  const encoding = detectEncoding(raw);
-  if (looksBinary(raw.subarray(0, SNIFF_BYTES), encoding)) return { skippedReason: "binary" };
+}
+
+/** Decodes bytes read by readTextBytes. Invalid bytes become U+FFFD. */
+export function decodeSource(bytes: TextBytes): SourceText {
+  const { raw, encoding } = bytes;
   const text = textDecoder(encoding).decode(raw.subarray(encoding.bomLength));
-  return { source: { raw, encoding, hash: sha256(raw), text, lines: splitLines(text), lineStarts: lineStarts(raw, encoding) } };
+  return { ...bytes, text, lines: splitLines(text), lineStarts: lineStarts(raw, encoding) };
+}
+
+/** Reads and decodes a text file, or says why it is not one (binary, unreadable). */
+export async function readSource(absPath: string): Promise<ReadOutcome> {
+  const read = await readTextBytes(absPath);
+  return "bytes" in read ? { source: decodeSource(read.bytes) } : read;
 }
 
 function splitLines(text: string): string[] {
   if (text.length === 0) return [];
   const lines = text.split("\n");
   if (text.endsWith("\n")) lines.pop();
+  // Most files have no CR at all: one search spares a pass that would test every line.
+  if (!text.includes("\r")) return lines;
   return lines.map((line) => (line.endsWith("\r") ? line.slice(0, -1) : line));
 }
 
-function lineStarts(raw: Buffer, encoding: TextEncoding): number[] {
+function lineStarts(raw: Uint8Array, encoding: TextEncoding): number[] {
   const starts: number[] = [];
   let at = encoding.bomLength;
   while (at < raw.length) {

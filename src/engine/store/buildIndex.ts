@@ -1,12 +1,11 @@
 import { mkdir, rm } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import { throwIfCancelled } from "../cancel";
-import { type OpenedFile, openForChunking } from "../chunk/chunkFile";
+import { type OpenedFile, newContents, openAhead } from "../chunk/chunkFile";
 import { type IndexedChunk, type StoredChunk, withFile } from "../chunk/indexedChunk";
 import { type TokenCounter, loadTokenCounter } from "../chunk/tokenCounter";
 import { type LexicalIndex, addChunks, compactLexicalIndex, createLexicalIndex, removeChunks } from "../lexical/lexicalIndex";
 import { errorCode } from "../reader/errorCode";
-import { READ_AHEAD_FILES, readAhead } from "../reader/readAhead";
 import { type WalkOptions, type WalkedFile, walkWorkspace } from "../reader/walk";
 import type { IndexChanges, IndexProgress, IndexResult, SkippedFile } from "../types";
 import { BlobWriter, blobKeys, readBlob } from "./blobs";
@@ -149,7 +148,8 @@ export async function buildIndex(job: IndexJob): Promise<IndexResult> {
       }
     }
     let tokensRead = 0;
-    const opening = readAhead(toRead, READ_AHEAD_FILES, ({ file }) => openForChunking(file.absPath, file.path, file.size));
+    // Contents already in a blob, or about to be, are not chunked again: indexFile reads their blob instead.
+    const opening = openAhead(toRead, newContents(state.blobs));
     for await (const [{ file, old }, outcome] of opening) {
       onProgress?.({ phase: "read", filesDone: changes.unchanged + changes.read, filesTotal: files.length, file: file.path });
       throwIfCancelled(signal);

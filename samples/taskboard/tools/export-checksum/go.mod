@@ -1,0 +1,3 @@
+module example.com/taskboard/export-checksum
+
+go 1.22
