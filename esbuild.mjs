@@ -40,6 +40,8 @@ async function buildOptions() {
   const options = [
     { ...nodeDefaults, entryPoints: ["src/extension/extension.ts"], outfile: "dist/extension.js", external: [...nodeDefaults.external, "vscode"] },
     { ...nodeDefaults, entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js", banner: { js: "#!/usr/bin/env node" } },
+    // Worker threads that chunk files start from this file, next to extension.js and cli.js.
+    { ...nodeDefaults, entryPoints: ["src/engine/chunk/chunkWorker.ts"], outfile: "dist/chunkWorker.js" },
     {
       ...nodeDefaults,
       entryPoints: integrationEntries,

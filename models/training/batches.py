@@ -71,12 +71,30 @@ def needle_sequence(stream: TokenStream, rng: random.Random, length: int, task: 
     return ids, np.concatenate(weights).astype(np.float32), nt
 
 
-def make_batch(stream: TokenStream, rng: random.Random, batch: int, length: int, needle_share: float):
+def repeat_sequence(stream: TokenStream, rng: random.Random, length: int):
+    """Code in which a span from earlier comes back verbatim later: the plain copying signal that makes
+    induction heads form early, before needles can be answered. The repeat (after its first token,
+    which cannot be predicted) is weighted like an answer."""
+    code = stream.window(rng, length + 1)
+    span = rng.randint(8, length // 5)
+    src = rng.randrange(0, length // 2 - span)
+    dst = rng.randrange(src + span, length + 1 - span)
+    ids = np.concatenate([code[:dst], code[src:src + span], code[dst:]])[:length + 1]
+    weights = np.ones(length + 1, dtype=np.float32)
+    weights[dst + 1:dst + span] = ANSWER_WEIGHT
+    return ids, weights, None
+
+
+def make_batch(stream: TokenStream, rng: random.Random, batch: int, length: int, needle_share: float,
+               repeat_share: float = 0.0):
     xs, ws = [], []
     while len(xs) < batch:
         seq = None
-        if rng.random() < needle_share:
+        draw = rng.random()
+        if draw < needle_share:
             seq = needle_sequence(stream, rng, length, rng.choice(["single", "single", "multikey", "multivalue"]))
+        elif draw < needle_share + repeat_share:
+            seq = repeat_sequence(stream, rng, length)
         if seq is None:
             ids = stream.window(rng, length + 1)
             seq = (ids, np.ones(length + 1, dtype=np.float32), None)

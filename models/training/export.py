@@ -152,10 +152,15 @@ def load_checkpoint(path: Path) -> LongLensModel:
     ck = torch.load(path, weights_only=False, map_location="cpu")
     cfg = ModelConfig(**ck["config"])
     model = LongLensModel(cfg)
-    missing, unexpected = model.load_state_dict(ck["model"], strict=False)
-    if missing or unexpected:
-        raise SystemExit(f"export: checkpoint {path} does not match its own config: missing {missing[:3]}, "
-                         f"unexpected {unexpected[:3]}")
+    want = model.state_dict()
+    have = ck["model"]
+    problems = [f"missing {k}" for k in want if k not in have] + [f"unexpected {k}" for k in have if k not in want]
+    problems += [f"{k} is {tuple(have[k].shape)}, the config makes {tuple(v.shape)}"
+                 for k, v in want.items() if k in have and have[k].shape != v.shape]
+    if problems:
+        raise SystemExit(f"export: checkpoint {path} does not match its own config ({len(problems)} problems; "
+                         f"first: {problems[0]})")
+    model.load_state_dict(have)
     round_weights_fp16(model)
     return model.eval()
 

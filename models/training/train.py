@@ -28,13 +28,13 @@ from common import cache_dir, data_dir, tokenizer_path
 # --- config (full run; --smoke shrinks everything) ---
 FULL = dict(
     d_model=256, n_layer=4, n_head=4, d_mlp=640, block_size=256,
-    batch=24, rope_steps=1400, recal_steps=250, lr=1e-3, recal_lr=5e-4, warmup=100,
-    needle_share=0.7, window_share=0.5, nowrite_share=0.1, ckpt_every=100,
+    batch=24, rope_steps=1500, recal_steps=250, lr=1e-3, recal_lr=5e-4, warmup=100,
+    needle_share=0.5, repeat_share=0.25, window_share=0.5, nowrite_share=0.1, ckpt_every=100,
 )
 SMOKE = dict(
     d_model=64, n_layer=3, n_head=2, d_mlp=128, block_size=64,
     batch=4, rope_steps=30, recal_steps=10, lr=1e-3, recal_lr=5e-4, warmup=5,
-    needle_share=0.5, window_share=0.5, nowrite_share=0.1, ckpt_every=10,
+    needle_share=0.5, repeat_share=0.25, window_share=0.5, nowrite_share=0.1, ckpt_every=10,
 )
 
 
@@ -90,7 +90,7 @@ def train_phase(name: str, model: LongLensModel, steps: int, peak_lr: float, hp:
     while step < steps:
         for group in opt.param_groups:
             group["lr"] = lr_at(step, steps, peak_lr, hp["warmup"])
-        x, y, w = make_batch(stream, rng, hp["batch"], cfg.block_size, hp["needle_share"])
+        x, y, w = make_batch(stream, rng, hp["batch"], cfg.block_size, hp["needle_share"], hp["repeat_share"])
         window = cfg.mem_chunk if rng.random() < hp["window_share"] else 0
         write = rng.random() >= hp["nowrite_share"]
         logits = model(x, AttnContext(window=window), write=write)

@@ -5,6 +5,7 @@ import { LongLensError } from "./errors";
 import { type RankedHit, lexicalHits } from "./lexical/lexicalHits";
 import { errorCode } from "./reader/errorCode";
 import { DEFAULT_MAX_FILE_BYTES, SINGLE_FILE_MAX_BYTES, formatBytes } from "./reader/sizeLimits";
+import { setChunkWorkers } from "./chunk/chunkPool";
 import { buildIndex } from "./store/buildIndex";
 import type { CatalogFile } from "./store/catalog";
 import { defaultStoreDir } from "./store/defaultStoreDir";
@@ -25,6 +26,8 @@ export interface WorkspaceOptions {
   /** Walked files larger than this are skipped (default 1_048_576). A single file named explicitly as the
    *  root may be up to 256 MiB and is chunked in streaming fashion. */
   maxFileBytes?: number;
+  /** CPU threads for indexing; 0 or unset picks from the machine's cores, 1 keeps all work on the calling thread. */
+  threads?: number;
 }
 
 export interface RunOptions {
@@ -169,6 +172,8 @@ export class Workspace {
 
   private async runIndex(run: RunOptions): Promise<IndexResult> {
     this.opened = undefined;
+    const threads = this.options.threads ?? 0;
+    if (threads > 0) setChunkWorkers(threads === 1 ? 0 : threads);
     const inside = !path.relative(this.root, this.storeDir).startsWith("..");
     const result = await buildIndex({
       root: this.root,

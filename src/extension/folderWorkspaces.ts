@@ -64,6 +64,7 @@ export class FolderWorkspaces implements vscode.Disposable {
       include: settings.get<string[]>("include", []),
       exclude: settings.get<string[]>("exclude", []),
       maxFileBytes: settings.get<number>("maxFileSize", 1_048_576),
+      threads: settings.get<number>("threads", 0),
     };
     return Workspace.open(folder.uri.fsPath, options);
   }

@@ -1,11 +1,16 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, readdirSync } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { test } from "node:test";
-import { openForChunking } from "../../src/engine/chunk/chunkFile";
-import { WHOLE_FILE_MAX_BYTES, TARGET_CHARS, TARGET_LINES } from "../../src/engine/chunk/chunkSize";
+import { chunkingMethod, openForChunking } from "../../src/engine/chunk/chunkFile";
+import { startChunkWorker } from "../../src/engine/chunk/chunkPool";
+import { PARSE_MAX_BYTES, WHOLE_FILE_MAX_BYTES, TARGET_CHARS, TARGET_LINES } from "../../src/engine/chunk/chunkSize";
+import { chunkInThisThread } from "../../src/engine/chunk/chunkSource";
+import type { ChunkReply, ChunkRequest } from "../../src/engine/chunk/workerProtocol";
+import { grammarFor } from "../../src/engine/chunk/languages";
+import { readTextBytes } from "../../src/engine/reader/readSource";
 import type { StoredChunk } from "../../src/engine/chunk/indexedChunk";
 import { POLYGLOT, tempDir } from "../fixtures/fixtureTrees";
 
@@ -151,4 +156,46 @@ test("a 20 MB file is chunked from a stream with contiguous lines and bounded me
   assert.equal(expectedLine - 1, lines);
   assert.equal(expectedByte, size);
   assert.ok(peak - before < 200 * 1_048_576, `rss grew by ${Math.round((peak - before) / 1_048_576)} MB`);
+});
+
+test("a chunk worker thread gives the same chunks as the calling thread", async (t) => {
+  const worker = startChunkWorker();
+  assert.ok(worker, "running from sources, the worker starts from chunkWorker.ts");
+  t.after(() => worker.terminate());
+  const files = readdirSync(POLYGLOT, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+  assert.ok(files.length >= 10);
+  for (const [id, entry] of files.entries()) {
+    const file = path.join(entry.parentPath, entry.name);
+    const read = await readTextBytes(file);
+    assert.ok("bytes" in read, file);
+    const grammar = grammarFor(entry.name);
+    const reply = new Promise<ChunkReply>((resolve) => worker.once("message", resolve));
+    worker.postMessage({ id, bytes: read.bytes, grammar } satisfies ChunkRequest);
+    assert.deepEqual(await reply, { id, chunks: await chunkInThisThread(read.bytes, grammar) }, file);
+  }
+});
+
+test("large files and compiler output get line windows, not syntax boundaries", async (t) => {
+  const dir = await tempDir(t);
+  const fn = (i: number) => `export function step${i}(value: number): number {\n  return value * ${i} + 1;\n}\n`;
+  const large = path.join(dir, "generated.ts");
+  let source = "";
+  for (let i = 0; source.length <= PARSE_MAX_BYTES; i++) source += fn(i);
+  await writeFile(large, source);
+  assert.equal(chunkingMethod("generated.ts", source.length), "lines");
+  const opened = await openForChunking(large, "generated.ts", source.length);
+  assert.ok("opened" in opened && opened.opened.chunksKey.endsWith("-lines"));
+  const largeChunks = await chunksOf(large);
+  await assertConsistent(large, largeChunks);
+  assert.ok(largeChunks.every((chunk) => chunk.kind === "lines"));
+
+  const compiled = path.join(dir, "compiled.js");
+  await writeFile(compiled, `${fn(1).replace(": number", "").replace(": number", "")}//# sourceMappingURL=compiled.js.map\n`);
+  const compiledChunks = await chunksOf(compiled);
+  await assertConsistent(compiled, compiledChunks);
+  assert.deepEqual(compiledChunks.map((chunk) => chunk.kind), ["lines"]);
+
+  const handWritten = path.join(dir, "handWritten.js");
+  await writeFile(handWritten, fn(1).replace(": number", "").replace(": number", ""));
+  assert.deepEqual((await chunksOf(handWritten)).map((chunk) => chunk.kind), ["function_declaration"]);
 });

@@ -1,6 +1,8 @@
-import { readSource } from "../reader/readSource";
-import { SYNTAX_MAX_BYTES } from "./chunkSize";
-import { chunkSource } from "./chunkSource";
+import { READ_AHEAD_FILES, readAhead } from "../reader/readAhead";
+import type { WalkedFile } from "../reader/walk";
+import { readTextBytes } from "../reader/readSource";
+import { chunkBytes } from "./chunkPool";
+import { PARSE_MAX_BYTES, WHOLE_FILE_MAX_BYTES } from "./chunkSize";
 import type { StoredChunk } from "./indexedChunk";
 import { grammarFor } from "./languages";
 import { probeLargeFile, streamLineWindows } from "./streamLineWindows";
@@ -11,6 +13,8 @@ export interface OpenedFile {
   hash: string;
   /** Same contents chunked the same way give the same chunks: "<hash>-<method>". */
   chunksKey: string;
+  /** Starts chunking in the background (a worker thread), so that it overlaps other work; chunks() then waits for it. */
+  startChunking(): void;
   chunks(): AsyncIterable<StoredChunk>;
 }
 
@@ -18,25 +22,68 @@ export type OpenOutcome = { opened: OpenedFile } | { skippedReason: string };
 
 /** How a file of this name and size is chunked: a grammar name, or "lines". */
 export function chunkingMethod(fileName: string, size: number): string {
-  return (size <= SYNTAX_MAX_BYTES && grammarFor(fileName)) || "lines";
+  return (size <= PARSE_MAX_BYTES && grammarFor(fileName)) || "lines";
 }
 
 /**
- * Opens a file for chunking. Files up to SYNTAX_MAX_BYTES are read whole and parsed; larger ones are hashed
- * in one streaming pass and chunked in a second, so a huge file is never held in memory.
+ * Opens a file for chunking. Files up to WHOLE_FILE_MAX_BYTES are read whole and hashed here, and decoded,
+ * parsed (up to PARSE_MAX_BYTES) and chunked on a worker thread; larger ones are hashed in one streaming pass
+ * and chunked in a second, so a huge file is never held in memory.
  */
 export async function openForChunking(absPath: string, fileName: string, size: number): Promise<OpenOutcome> {
   const method = chunkingMethod(fileName, size);
-  if (size <= SYNTAX_MAX_BYTES) {
-    const read = await readSource(absPath);
+  if (size <= WHOLE_FILE_MAX_BYTES) {
+    const read = await readTextBytes(absPath);
     if ("skippedReason" in read) return read;
     const grammar = method === "lines" ? undefined : method;
-    const chunks = async function* (): AsyncGenerator<StoredChunk> {
-      yield* await chunkSource(read.source, grammar);
+    let chunked: Promise<StoredChunk[]> | undefined;
+    const startChunking = (): Promise<StoredChunk[]> => {
+      chunked ??= chunkBytes(read.bytes, grammar);
+      chunked.catch(() => undefined); // awaited by chunks(); not unhandled when the caller never asks for them
+      return chunked;
     };
-    return { opened: { hash: read.source.hash, chunksKey: `${read.source.hash}-${method}`, chunks } };
+    const chunks = async function* (): AsyncGenerator<StoredChunk> {
+      yield* await startChunking();
+    };
+    return { opened: { hash: read.bytes.hash, chunksKey: `${read.bytes.hash}-${method}`, startChunking, chunks } };
   }
   const probe = await probeLargeFile(absPath);
   if ("skippedReason" in probe) return probe;
-  return { opened: { hash: probe.hash, chunksKey: `${probe.hash}-lines`, chunks: () => streamLineWindows(absPath, probe.encoding) } };
+  return {
+    opened: {
+      hash: probe.hash,
+      chunksKey: `${probe.hash}-lines`,
+      startChunking: () => undefined, // streamed lazily: starting early would hold what streaming avoids holding
+      chunks: () => streamLineWindows(absPath, probe.encoding),
+    },
+  };
+}
+
+/**
+ * Opens `items` in order, READ_AHEAD_FILES ahead of the consumer, and starts chunking each opened file that
+ * `needsChunks` accepts as soon as it is read: with several files in flight, the chunk workers all stay busy
+ * while the consumer handles the earlier files.
+ */
+export function openAhead<T extends { file: WalkedFile }>(
+  items: Iterable<T>,
+  needsChunks: (opened: OpenedFile) => boolean,
+): AsyncGenerator<[T, OpenOutcome]> {
+  return readAhead(items, READ_AHEAD_FILES, async ({ file }) => {
+    const outcome = await openForChunking(file.absPath, file.path, file.size);
+    if ("opened" in outcome && needsChunks(outcome.opened)) outcome.opened.startChunking();
+    return outcome;
+  });
+}
+
+/**
+ * An openAhead filter that chunks each content once: not when `stored` already holds its chunks, nor when an
+ * earlier file of this run has the same bytes (packages often ship identical copies, e.g. .d.ts and .d.cts).
+ */
+export function newContents(stored: ReadonlySet<string>): (opened: OpenedFile) => boolean {
+  const started = new Set<string>();
+  return ({ chunksKey }) => {
+    if (stored.has(chunksKey) || started.has(chunksKey)) return false;
+    started.add(chunksKey);
+    return true;
+  };
 }

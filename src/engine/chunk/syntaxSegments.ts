@@ -25,8 +25,8 @@ function unwrapped(node: Node): Node {
 }
 
 /** The name a node declares (function, class, type, variable), if it has one near its start. */
-function declaredName(node: Node): string | undefined {
-  let current: Node | null = unwrapped(node);
+function declaredName(declaration: Node): string | undefined {
+  let current: Node | null = declaration;
   for (let depth = 0; current && depth < NAME_SEARCH_DEPTH; depth++) {
     const name = current.childForFieldName("name");
     if (name) return name.text;
@@ -40,16 +40,18 @@ function declaredName(node: Node): string | undefined {
   return undefined;
 }
 
-function symbolsOf(node: Node): string[] {
+/** `declaration` is unwrapped(node), which the caller has already looked up: each field lookup crosses into wasm. */
+function symbolsOf(node: Node, declaration: Node): string[] {
   if (NOT_A_DEFINITION.test(node.type)) return [];
-  const name = declaredName(node);
+  const name = declaredName(declaration);
   return name && name.length <= MAX_SYMBOL_LENGTH && !name.includes("\n") ? [name] : [];
 }
 
 /** Segments for one node clipped to rows start..end: whole when it fits, else split along its children. */
 function nodeSegments(node: Node, start: number, end: number, measure: LineMeasure): Segment[] {
-  const kind = unwrapped(node).type;
-  const symbols = symbolsOf(node);
+  const declaration = unwrapped(node);
+  const kind = declaration.type;
+  const symbols = symbolsOf(node, declaration);
   if (measure.fits(start, end)) return [{ start, end, kind, symbols }];
   const inner = childSegments(node, start, end, measure, true);
   if (inner.length <= 1) return measure.windows(start, end, kind, symbols);

@@ -1,0 +1,80 @@
+"""Checks of the training-side code that the TypeScript tests cannot see. Run by .ci/run:
+python -m unittest discover models/training   (in the training virtualenv)."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+import unittest
+from pathlib import Path
+
+import torch
+
+from export import load_checkpoint
+from model import AttnContext, LongLensModel, MemoryState, ModelConfig, read_memory, write_memory
+from needles import EVAL_WORDS, TRAIN_WORDS, make_task
+
+
+def tiny(pos_modes=("none", "repo", "repo")) -> LongLensModel:
+    torch.manual_seed(0)
+    cfg = ModelConfig(vocab_size=97, d_model=32, n_layer=3, n_head=2, d_mlp=64, block_size=32,
+                      pos_modes=list(pos_modes), mem_chunk=8, mem_subkeys=8, mem_kdim=16, mem_vdim=16)
+    return LongLensModel(cfg).eval()
+
+
+class MemoryTest(unittest.TestCase):
+    def test_one_token_written_alone_reads_back_its_target(self):
+        values = torch.zeros(1, 64, 16)
+        slots = torch.tensor([[[3, 9, 12, 20, 33, 40, 51, 63]]])
+        weights = torch.full((1, 1, 8), 1 / 8)
+        target = torch.randn(1, 1, 16)
+        with torch.no_grad():
+            read = read_memory(values, slots, weights)
+            values = write_memory(values, slots, weights, read, target, torch.ones(1, 1, 1), topk=8)
+            self.assertLess((read_memory(values, slots, weights) - target).abs().max().item(), 1e-5)
+
+    def test_reading_in_pieces_equals_reading_at_once(self):
+        """The runtime reads long inputs piece by piece (KV cache, memory carried over, the previous
+        piece's last token written with the next piece's first); the result must not depend on that."""
+        model = tiny()
+        ids = torch.randint(0, 97, (1, 48))
+        with torch.no_grad():
+            whole = model(ids, AttnContext(window=8), state=MemoryState.fresh(model.cfg, 1))
+            state, caches = MemoryState.fresh(model.cfg, 1), [None] * 3
+            parts = [model(ids[:, a:b], AttnContext(window=8, keep_cache=True, offset=a), state=state, caches=caches)
+                     for a, b in ((0, 16), (16, 24), (24, 48))]
+        self.assertLess((torch.cat(parts, 1) - whole).abs().max().item(), 1e-4)
+
+
+class ExportTest(unittest.TestCase):
+    def test_a_checkpoint_that_does_not_match_its_config_is_refused(self):
+        model = tiny()
+        config = model.cfg.to_dict()
+        config["d_mlp"] = 48  # the weights say 64
+        with tempfile.TemporaryDirectory() as d:
+            path = Path(d) / "bad.pt"
+            torch.save({"config": config, "model": model.state_dict()}, path)
+            with self.assertRaises((SystemExit, RuntimeError)) as caught:
+                load_checkpoint(path)
+            self.assertIn("bad.pt", str(caught.exception))
+
+
+class NeedleTest(unittest.TestCase):
+    def test_training_and_evaluation_keys_never_meet(self):
+        train = {w for ws in TRAIN_WORDS for w in ws}
+        evaluation = {w for ws in EVAL_WORDS for w in ws}
+        self.assertFalse(train & evaluation)
+
+    def test_every_value_is_planted_and_the_question_names_the_key(self):
+        rng = random.Random(5)
+        for task in ("single", "multikey", "multivalue"):
+            for _ in range(50):
+                nt = make_task(rng, task, "js")
+                planted = "".join(text for text, _ in nt.needles)
+                self.assertTrue(all(v in planted for v in nt.values))
+                self.assertTrue(nt.key in nt.question or nt.key.replace("-", " ") in nt.question)
+                self.assertTrue(all(v in nt.answer for v in nt.values))
+
+
+if __name__ == "__main__":
+    unittest.main()
