@@ -1,22 +1,56 @@
-// `npm run bench -- <name> [args]`: runs one benchmark and prints its markdown report.
-import { describeError } from "../src/engine/errors";
+// `npm run bench -- <name> [args]`: runs one benchmark and prints its markdown report;
+// with --write, the report also goes into the README (or, for model-card, the model card).
+import { spawnSync } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { describeError, LongLensError } from "../src/engine/errors";
 import { walkBench } from "./walk";
 
-type Bench = (args: string[]) => Promise<void>;
+type Bench = (args: string[]) => Promise<string>;
+
+const ROOT = path.join(__dirname, "..");
+
+/** The model card's numbers come from PyTorch checkpoints, so this one runs in the training virtualenv. */
+async function modelCardBench(args: string[]): Promise<string> {
+  const cache = process.env.LONGLENS_CACHE ?? path.join(process.env.HOME ?? "", ".cache", "longlens");
+  const python = path.join(process.env.LONGLENS_VENV ?? path.join(cache, "venv"), "bin", "python");
+  const run = spawnSync(python, [path.join(__dirname, "model_card.py"), ...args], { stdio: ["ignore", "inherit", "inherit"] });
+  if (run.error || run.status !== 0) {
+    throw new LongLensError(`model-card failed (${run.error?.message ?? `exit ${run.status}`}); run \`npm run train\` first.`);
+  }
+  return "models/README.md updated";
+}
 
 const BENCHES: Record<string, Bench> = {
   walk: walkBench,
+  "model-card": modelCardBench, // writes models/README.md itself with --write
 };
 
+/** Benchmarks whose report has a section in README.md. */
+const README_SECTIONS = new Set(["walk"]);
+
+/** Replaces the text between <!-- bench:NAME:start --> and <!-- bench:NAME:end --> in README.md. */
+async function writeReadmeSection(name: string, report: string): Promise<void> {
+  const readme = path.join(ROOT, "README.md");
+  const text = await readFile(readme, "utf8");
+  const start = `<!-- bench:${name}:start -->`;
+  const end = `<!-- bench:${name}:end -->`;
+  const [head, rest] = text.split(start);
+  if (rest === undefined || !rest.includes(end)) throw new LongLensError(`README.md has no ${start} ... ${end} section.`);
+  await writeFile(readme, `${head}${start}\n${report}\n${end}${rest.split(end)[1]}`);
+}
+
 async function main(): Promise<void> {
-  const [name, ...args] = process.argv.slice(2);
+  const [name, ...rest] = process.argv.slice(2);
   const bench = name ? BENCHES[name] : undefined;
-  if (!bench) {
-    console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join("|")}> [args]`);
+  if (!name || !bench) {
+    console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join("|")}> [--write] [args]`);
     process.exitCode = 2;
     return;
   }
-  await bench(args);
+  const report = await bench(rest);
+  console.log(report);
+  if (rest.includes("--write") && README_SECTIONS.has(name)) await writeReadmeSection(name, report);
 }
 
 main().catch((error: unknown) => {

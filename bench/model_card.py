@@ -7,7 +7,7 @@ markers (never typed by hand), plus bench/results/model-card.json.
   needles through the fast-weight memory (sliding-window attention + memory) at 16K..1M tokens,
   with and without a second reading pass.
 
-Run: npm run bench -- model-card [--quick]   (the training venv's python runs this file)
+Run: npm run bench -- model-card [--quick] [--write]   (the training venv's python runs this file)
 """
 
 from __future__ import annotations
@@ -44,9 +44,9 @@ def table(header: list[str], rows: list[list]) -> str:
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true", help="fewer trials and no 1M-token read (minutes, not an hour)")
-    ap.add_argument("--smoke", action="store_true", help="the toy models of `npm run train -- --smoke`, one trial "
-                    "each; prints the tables and leaves the model card alone")
+    ap.add_argument("--quick", action="store_true", help="fewer trials (tens of minutes on 2 cores, not hours)")
+    ap.add_argument("--smoke", action="store_true", help="the toy models of `npm run train -- --smoke`, one trial each")
+    ap.add_argument("--write", action="store_true", help="write the tables into models/README.md")
     args = ap.parse_args()
     run = cache_dir(args.smoke) / "run"
     torch.manual_seed(0)
@@ -77,8 +77,8 @@ def main():
                 row[f"{task}@{x}x"] = round(acc, 1)
                 print(f"attention {label} {task} {x}x ({x * L} tokens): {acc:.1f}", flush=True)
 
-    lengths = (16_384, 131_072) if args.quick else (16_384, 131_072, 1_048_576)
-    mem_trials = {16_384: 5 if args.quick else 10, 131_072: 2 if args.quick else 4, 1_048_576: 1}
+    lengths = (16_384, 131_072, 1_048_576)
+    mem_trials = {16_384: 5 if args.quick else 10, 131_072: 2 if args.quick else 4, 1_048_576: 1 if args.quick else 2}
     if args.smoke:
         lengths, mem_trials = (2_048,), {2_048: 1}
     for n in lengths:
@@ -90,13 +90,12 @@ def main():
 
     results["trials"] = {"attention": trials, "memory": mem_trials}
     results["seconds"] = round(time.time() - t0)
-    if args.smoke:
-        print(json.dumps(results, indent=2))
-        return
-    out = ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "model-card.json").write_text(json.dumps(results, indent=2) + "\n")
-    write_card(results, quick=args.quick)
+    print(json.dumps(results, indent=2))
+    if args.write and not args.smoke:
+        out = ROOT / "bench" / "results"
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "model-card.json").write_text(json.dumps(results, indent=2) + "\n")
+        write_card(results, quick=args.quick)
 
 
 def training_section() -> str:

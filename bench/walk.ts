@@ -108,7 +108,7 @@ function tableRow(row: Row): string {
 }
 
 /** `walk [--tree DIR]`: reading, ignoring and chunking a large real tree, next to ripgrep listing it. */
-export async function walkBench(args: string[]): Promise<void> {
+export async function walkBench(args: string[]): Promise<string> {
   const treeAt = args.indexOf("--tree");
   const root = treeAt >= 0 && args[treeAt + 1] ? args[treeAt + 1]! : await benchTree();
   // One untimed pass so every measured step starts with the same warm file cache; it also sizes what the walk skips.
@@ -122,15 +122,15 @@ export async function walkBench(args: string[]): Promise<void> {
   const oneThread = await timeChunking(root, walkSkippedBytes, 0);
   const throughput = chunking.bytes / MB / chunking.seconds;
   const load = os.loadavg()[0]!.toFixed(1);
-  console.log(`## walk benchmark: ${root}\n`);
-  console.log(`${os.availableParallelism()} cores, load average ${load} at the end (other processes share the cores: compare CPU seconds).\n`);
-  console.log("| step | files | MB listed / read | MB skipped | seconds | CPU s | MB/s | MB per CPU s | files/s |");
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-  for (const row of [ripgrep, walk, chunking, oneThread]) console.log(tableRow(row));
-  console.log(
+  return [
+    `## walk benchmark: ${root}\n`,
+    `${os.availableParallelism()} cores, load average ${load} at the end (other processes share the cores: compare CPU seconds).\n`,
+    "| step | files | MB listed / read | MB skipped | seconds | CPU s | MB/s | MB per CPU s | files/s |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...[ripgrep, walk, chunking, oneThread].map(tableRow),
     `\n${chunking.chunks} chunks; ${skipped.length} paths skipped by the walk (files over ${DEFAULT_MAX_FILE_BYTES / MB} MiB, excluded, secrets), ` +
       `${chunking.skipped} more by the reader (binary, unreadable); ${chunking.copies} files were copies of contents already chunked. ` +
       `"MB listed / read" counts, for the chunking steps, only files that were read (and chunked, or found to be copies).`,
-  );
-  console.log(`Goal >= ${GOAL_MB_PER_SECOND} MB/s for read + chunk: ${throughput.toFixed(1)} MB/s (${throughput >= GOAL_MB_PER_SECOND ? "met" : "not met"}).`);
+    `Goal >= ${GOAL_MB_PER_SECOND} MB/s for read + chunk: ${throughput.toFixed(1)} MB/s (${throughput >= GOAL_MB_PER_SECOND ? "met" : "not met"}).`,
+  ].join("\n");
 }

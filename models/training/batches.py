@@ -79,6 +79,10 @@ def repeat_sequence(stream: TokenStream, rng: random.Random, length: int):
     span = rng.randint(8, length // 5)
     src = rng.randrange(0, length // 2 - span)
     dst = rng.randrange(src + span, length + 1 - span)
+    if rng.random() < 0.5:
+        # Half the spans are random tokens: nothing but copying predicts their second occurrence.
+        code = code.copy()
+        code[src:src + span] = [rng.randrange(1, len(stream.ends_line)) for _ in range(span)]
     ids = np.concatenate([code[:dst], code[src:src + span], code[dst:]])[:length + 1]
     weights = np.ones(length + 1, dtype=np.float32)
     weights[dst + 1:dst + span] = ANSWER_WEIGHT

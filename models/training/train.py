@@ -28,7 +28,7 @@ from common import cache_dir, data_dir, tokenizer_path
 # --- config (full run; --smoke shrinks everything) ---
 FULL = dict(
     d_model=256, n_layer=4, n_head=4, d_mlp=640, block_size=256,
-    batch=24, rope_steps=1500, recal_steps=250, lr=1e-3, recal_lr=5e-4, warmup=100,
+    batch=24, rope_steps=1800, recal_steps=200, lr=1e-3, recal_lr=5e-4, warmup=100,
     needle_share=0.5, repeat_share=0.25, window_share=0.5, nowrite_share=0.1, ckpt_every=100,
 )
 SMOKE = dict(
@@ -68,20 +68,26 @@ def lr_at(step: int, total: int, peak: float, warmup: int) -> float:
     return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def train_phase(name: str, model: LongLensModel, steps: int, peak_lr: float, hp: dict, stream, out: Path, log):
+def train_phase(name: str, model: LongLensModel, steps: int, peak_lr: float, hp: dict, stream, out: Path, log,
+                origin: int = 0):
+    """Trains `model` to `steps`, resuming from its checkpoint. A finished phase asked for more steps goes on
+    (that is how a run is extended). `origin` is the pre-training step a recalibration starts from: a
+    recalibration begun from another pre-training checkpoint starts over."""
     ckpt_path = out / f"{name}.pt"
     opt = torch.optim.AdamW(model.parameters(), lr=peak_lr, betas=(0.9, 0.95), weight_decay=0.1)
     step, seconds, tokens = 0, 0.0, 0
-    if ckpt_path.exists():
-        ck = torch.load(ckpt_path, weights_only=False)
-        if ck.get("done"):
-            model.load_state_dict(ck["model"])
+    ck = torch.load(ckpt_path, weights_only=False) if ckpt_path.exists() else None
+    if ck is not None and ck.get("origin", 0) != origin:
+        log(f"{name}: its checkpoint started from pre-training step {ck.get('origin', 0)}, not {origin}: starting over")
+        ck = None
+    if ck is not None:
+        model.load_state_dict(ck["model"])
+        if ck["step"] >= steps:
             log(f"{name}: done already ({ck['step']} steps)")
             return model, ck
-        model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["optimizer"])
         step, seconds, tokens = ck["step"], ck["seconds"], ck["tokens"]
-        log(f"{name}: resuming at step {step}")
+        log(f"{name}: resuming at step {step} of {steps}")
     rng = random.Random(zlib.crc32(f"{name}:{step}".encode()))  # a resumed run draws new batches, reproducibly
     cfg = model.cfg
     model.train()
@@ -112,8 +118,8 @@ def train_phase(name: str, model: LongLensModel, steps: int, peak_lr: float, hp:
             log(f"{name} step {step}/{steps} loss {ema[1]:.3f} answer-nll {ema[0]:.3f} "
                 f"lr {opt.param_groups[0]['lr']:.2e} {tokens / max(seconds, 1e-9):.0f} tok/s")
         if step % hp["ckpt_every"] == 0 or step == steps:
-            save_atomic(dict(config=cfg.to_dict(), model=model.state_dict(), optimizer=opt.state_dict(),
-                             step=step, seconds=seconds, tokens=tokens, phase=name, done=step >= steps), ckpt_path)
+            save_atomic(dict(config=cfg.to_dict(), model=model.state_dict(), optimizer=opt.state_dict(), step=step,
+                             seconds=seconds, tokens=tokens, phase=name, origin=origin, done=step >= steps), ckpt_path)
     return model, torch.load(ckpt_path, weights_only=False)
 
 
@@ -153,9 +159,10 @@ def main():
     phases = {}
     model, phases["rope"] = train_phase("rope", model, hp["rope_steps"], hp["lr"], hp, stream, out, log)
     drope = with_pos_modes(model, ["none"] * cfg.n_layer)
-    _, phases["drope"] = train_phase("drope", drope, hp["recal_steps"], hp["recal_lr"], hp, stream, out, log)
+    origin = phases["rope"]["step"]
+    _, phases["drope"] = train_phase("drope", drope, hp["recal_steps"], hp["recal_lr"], hp, stream, out, log, origin)
     repo = with_pos_modes(model, upper_repo_modes(cfg.n_layer))
-    _, phases["repo"] = train_phase("repo", repo, hp["recal_steps"], hp["recal_lr"], hp, stream, out, log)
+    _, phases["repo"] = train_phase("repo", repo, hp["recal_steps"], hp["recal_lr"], hp, stream, out, log, origin)
     summary = {
         "parameters": repo.num_params(),
         "hyperparameters": hp,
