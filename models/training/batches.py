@@ -3,7 +3,6 @@ boundaries, with the answer tokens weighted up in the loss."""
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
@@ -22,7 +21,7 @@ class TokenStream:
     def __init__(self, bin_path: Path, tokenizer_path: Path):
         self.tokens = np.memmap(bin_path, dtype=np.uint16, mode="r")
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
-        vocab = self.tokenizer.get_vocab_size()
+        self.vocab_size = self.tokenizer.get_vocab_size()
         self.ends_line = line_break_tokens(self.tokenizer)
 
     def window(self, rng: random.Random, length: int) -> np.ndarray:
@@ -82,7 +81,7 @@ def repeat_sequence(stream: TokenStream, rng: random.Random, length: int):
     if rng.random() < 0.5:
         # Half the spans are random tokens: nothing but copying predicts their second occurrence.
         code = code.copy()
-        code[src:src + span] = [rng.randrange(1, len(stream.ends_line)) for _ in range(span)]
+        code[src:src + span] = [rng.randrange(1, stream.vocab_size) for _ in range(span)]
     ids = np.concatenate([code[:dst], code[src:src + span], code[dst:]])[:length + 1]
     weights = np.ones(length + 1, dtype=np.float32)
     weights[dst + 1:dst + span] = ANSWER_WEIGHT
@@ -107,7 +106,3 @@ def make_batch(stream: TokenStream, rng: random.Random, batch: int, length: int,
     ids = torch.from_numpy(np.stack(xs))
     w = torch.from_numpy(np.stack(ws))
     return ids[:, :-1], ids[:, 1:], w[:, 1:]
-
-
-def load_meta(data_dir: Path) -> dict:
-    return json.loads((data_dir / "meta.json").read_text())
