@@ -90,8 +90,3 @@ export function readModelConfig(dir: string): ModelConfigFile {
   }
   return config as ModelConfigFile;
 }
-
-/** DroPE's logit temperature for a context of `length` tokens: 1 + c ln(L / L_train), never below 1. */
-export function attentionBeta(model: Pick<ModelHyperparameters, "beta_c" | "block_size">, length: number, c = model.beta_c): number {
-  return 1 + c * Math.log(Math.max(length, model.block_size) / model.block_size);
-}

@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { LongLensError } from "../errors";
 import { shippedModelsDir } from "./modelFiles";
-import { readModelConfig, type GraphEntry, type ModelConfigFile, type ModelHyperparameters } from "./modelConfig";
+import { MODEL_CONFIG_FILE, readModelConfig, type GraphEntry, type ModelConfigFile, type ModelHyperparameters } from "./modelConfig";
 import { GraphSession, type DeclaredShape, type SessionOptions } from "./onnx";
 
 export type Variant = "longlens" | "rope";
@@ -57,18 +57,12 @@ export class ModelGraphs {
     readonly post: GraphSession,
   ) {}
 
-  get model(): ModelHyperparameters {
-    return this.config.model;
-  }
-
   static async load(dir: string = shippedModelsDir(), options: LoadOptions = {}): Promise<ModelGraphs> {
     const config = readModelConfig(dir);
+    const configPath = join(dir, MODEL_CONFIG_FILE);
     const variant = options.variant ?? "longlens";
     const entry = config.variants[variant];
-    if (!entry) {
-      throw new LongLensError(`${join(dir, "longlens.json")} has no "${variant}" variant.`, "MODEL_CONFIG");
-    }
-    const configPath = join(dir, "longlens.json");
+    if (!entry) throw new LongLensError(`${configPath} has no "${variant}" variant.`, "MODEL_CONFIG");
     const sessions: GraphSession[] = [];
     try {
       for (const part of [entry.pre, entry.post]) {
