@@ -78,7 +78,7 @@ def main():
         row = results["attention"].setdefault(label, {})
         for x in multiples:
             for task in tasks_at[x]:
-                acc = needle_accuracy(models[name], Mode("attention", yarn=yarn), tok, hay, ends_line, x * L, task, trials[x])
+                acc = needle_accuracy(models[name], Mode(yarn=yarn), tok, hay, ends_line, x * L, task, trials[x])
                 row[f"{task}@{x}x"] = round(acc, 1)
                 print(f"attention {label} {task} {x}x ({x * L} tokens): {acc:.1f}", flush=True)
 
@@ -88,7 +88,7 @@ def main():
         lengths, mem_trials = (2_048,), {2_048: 1}
     for n in lengths:
         for passes in (1, 2):
-            mode = Mode("memory", memory=True, passes=passes, subkeys=256)
+            mode = Mode(memory=True, passes=passes, subkeys=256)
             acc = needle_accuracy(models["repo"], mode, tok, hay, ends_line, n, "single", mem_trials[n])
             results["memory"][f"{n}:{passes}"] = round(acc, 1)
             print(f"memory {n} tokens, {passes} pass(es): {acc:.1f}", flush=True)

@@ -15,6 +15,12 @@ from needles import TRAIN_WORDS, make_task
 ANSWER_WEIGHT = 4.0
 
 
+def random_window(tokens: np.ndarray, rng: random.Random, length: int) -> np.ndarray:
+    """`length` consecutive tokens from a random place (documents may meet inside it)."""
+    start = rng.randrange(0, len(tokens) - length - 1)
+    return np.asarray(tokens[start:start + length], dtype=np.int64)
+
+
 class TokenStream:
     """A flat uint16 token file (documents separated by id 0) and its tokenizer."""
 
@@ -25,8 +31,7 @@ class TokenStream:
         self.ends_line = line_break_tokens(self.tokenizer)
 
     def window(self, rng: random.Random, length: int) -> np.ndarray:
-        start = rng.randrange(0, len(self.tokens) - length - 1)
-        return np.asarray(self.tokens[start:start + length], dtype=np.int64)
+        return random_window(self.tokens, rng, length)
 
     def encode(self, text: str) -> list[int]:
         return self.tokenizer.encode(text).ids

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from batches import random_window
 from model import AttnContext, LongLensModel, MemoryState, beta_for
 from needles import EVAL_WORDS, make_task
 
@@ -24,7 +25,6 @@ MEMORY_PIECE = 256  # memory mode: pieces of sliding-window attention; the memor
 class Mode:
     """How a variant reads: attention over everything, or a sliding window plus the memory."""
 
-    name: str
     memory: bool = False
     yarn: bool = False
     passes: int = 1
@@ -74,11 +74,6 @@ class Reader:
         return decode(out).split("\n")[0]
 
 
-def haystack(tokens: np.ndarray, rng: random.Random, length: int) -> np.ndarray:
-    start = rng.randrange(0, len(tokens) - length - 1)
-    return np.asarray(tokens[start:start + length], dtype=np.int64)
-
-
 def needle_prompt(tok, tokens: np.ndarray, ends_line: np.ndarray, rng: random.Random, length: int, task: str, depth: float):
     """RULER-style prompt of about `length` tokens: held-out code with the queried needle at `depth`
     (0..1) and any distractors at random depths, then the question.
@@ -87,7 +82,7 @@ def needle_prompt(tok, tokens: np.ndarray, ends_line: np.ndarray, rng: random.Ra
     needle_ids = [tok.encode(text).ids for text, _ in nt.needles]
     q_ids = tok.encode(nt.question).ids
     budget = length - len(q_ids) - sum(map(len, needle_ids))
-    code = haystack(tokens, rng, budget)
+    code = random_window(tokens, rng, budget)
     ends = np.nonzero(ends_line[code])[0] + 1
     ends = ends if len(ends) else np.array([budget])
 
@@ -148,7 +143,7 @@ def long_nll(model: LongLensModel, tokens: np.ndarray, length: int, seqs: int, b
     rng = random.Random(seed)
     total, count = 0.0, 0
     for _ in range(seqs):
-        ids = haystack(tokens, rng, length + 1)
+        ids = random_window(tokens, rng, length + 1)
         caches = [None] * model.cfg.n_layer
         state = MemoryState.fresh(model.cfg, 1)
         for s in range(0, length, PIECE):
