@@ -69,11 +69,11 @@ def main():
         print(f"perplexity {name}: {results['perplexity'][name]}", flush=True)
 
     multiples = (1, 4, 16, 64)
-    trials = {1: 8, 4: 8, 16: 5, 64: 3} if args.quick else {1: 20, 4: 20, 16: 10, 64: 5}
+    trials = {1: 10, 4: 10, 16: 16, 64: 4} if args.quick else {1: 20, 4: 20, 16: 20, 64: 8}
     if args.smoke:
         multiples, trials = (1, 4), {1: 1, 4: 1}
-    tasks_at = {1: ("single", "multikey", "multivalue"), 4: ("single", "multikey", "multivalue"),
-                16: ("single", "multikey", "multivalue"), 64: ("single",)}
+    tasks_at = {1: ("single", "multikey", "multivalue", "paraphrase"), 4: ("single", "multikey", "multivalue"),
+                16: ("single", "multikey", "multivalue", "paraphrase"), 64: ("single",)}
     for label, name, yarn in VARIANTS:
         row = results["attention"].setdefault(label, {})
         for x in multiples:
@@ -83,7 +83,7 @@ def main():
                 print(f"attention {label} {task} {x}x ({x * L} tokens): {acc:.1f}", flush=True)
 
     lengths = (16_384, 131_072, 1_048_576)
-    mem_trials = {16_384: 5 if args.quick else 10, 131_072: 2 if args.quick else 4, 1_048_576: 1 if args.quick else 2}
+    mem_trials = {16_384: 8 if args.quick else 16, 131_072: 3 if args.quick else 6, 1_048_576: 1 if args.quick else 3}
     if args.smoke:
         lengths, mem_trials = (2_048,), {2_048: 1}
     for n in lengths:
@@ -148,7 +148,9 @@ def write_card(r: dict, quick: bool):
     body = "\n\n".join([
         training_section(),
         f"Measured by `npm run bench -- model-card{' --quick' if quick else ''}` in {r['seconds']} s "
-        f"(RULER score x100: share of reference values found in the greedy answer).",
+        f"(RULER score x100: share of reference values found in the greedy answer; evaluation keys never "
+        f"occur in training; questions name the key exactly as RULER's do, except `paraphrase`, a single "
+        f"needle asked for as \"the quiet river\" when planted as `quiet-river`).",
         "**Held-out perplexity** at the training length (" + f"{L} tokens):\n\n" + ppl,
         "**Needles in attention mode** (full attention, memory not written; trials per cell: "
         + ", ".join(f"{k}x: {v}" for k, v in t["attention"].items()) + "):\n\n" + att,

@@ -4,7 +4,7 @@
   <variant>.post.onnx  hidden + memory read -> memory output and the layers above -> logits
 
 The memory table itself lives in TypeScript. Both graphs take a KV cache per layer (past keys are
-stored rotated), so long inputs are read in pieces; a window input limits attention to the last
+stored rotated) and the short convolution's last inputs, so long inputs are read in pieces; a window input limits attention to the last
 keys (memory mode). REPO positions are outputs, and attention probabilities for a window of
 queries [probe_from, probe_to) are optional outputs (empty when the window is empty).
 Weights are stored as fp16 and cast to fp32 on load; everything downstream, including the parity
@@ -27,8 +27,12 @@ from onnx import TensorProto, helper, numpy_helper
 
 from model import AttnContext, LongLensModel, MemoryState, ModelConfig, address, read_memory
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: each layer carries its short convolution's last inputs (past.<i>.conv)
 OPSET = 17
+
+
+CACHE_PARTS = ("k", "v", "conv")  # what a layer carries from one piece to the next
+CACHE_NAMES = ("key", "value", "conv")
 
 
 class Part(nn.Module):
@@ -49,9 +53,9 @@ class Part(nn.Module):
             x = hidden + m.memory.output(read, u, g)
         presents, positions, probs = [], [], []
         for n, i in enumerate(range(self.lo, self.hi)):
-            cache = {"k": past[2 * n], "v": past[2 * n + 1]}
+            cache = dict(zip(CACHE_PARTS, past[len(CACHE_PARTS) * n:len(CACHE_PARTS) * (n + 1)]))
             x, cache, p, pos = m.blocks[i](x, ctx, cache)
-            presents += [cache["k"], cache["v"]]
+            presents += [cache[c] for c in CACHE_PARTS]
             probs.append(p[:, :, probe_from:probe_to])
             if pos is not None:
                 positions.append(pos)
@@ -64,9 +68,9 @@ class Part(nn.Module):
 def io_names(cfg: ModelConfig, lo: int, hi: int, first: bool):
     layers = range(lo, hi)
     inputs = (["input_ids"] if first else ["hidden", "memory_read"]) + ["offset", "beta", "window", "probe_from", "probe_to"]
-    inputs += [f"past.{i}.{kv}" for i in layers for kv in ("key", "value")]
+    inputs += [f"past.{i}.{c}" for i in layers for c in CACHE_NAMES]
     outputs = ["hidden", "memory_query", "memory_value", "memory_gate"] if first else ["logits"]
-    outputs += [f"present.{i}.{kv}" for i in layers for kv in ("key", "value")]
+    outputs += [f"present.{i}.{c}" for i in layers for c in CACHE_NAMES]
     outputs += [f"positions.{i}" for i in layers if cfg.pos_modes[i] == "repo"]
     outputs += [f"attention.{i}" for i in layers]
     return inputs, outputs
@@ -78,8 +82,18 @@ def example_inputs(cfg: ModelConfig, lo: int, hi: int, first: bool, T: int, P: i
     x = ids if first else (hidden, read)
     scalars = (torch.tensor(P, dtype=torch.int64), torch.tensor(1.0), torch.tensor(0, dtype=torch.int64),
                torch.tensor(0, dtype=torch.int64), torch.tensor(T, dtype=torch.int64))
-    past = [torch.randn(1, H, P, Dh, generator=gen) for _ in range(lo, hi) for _kv in range(2)]
+    past = []
+    for _ in range(lo, hi):
+        past += [torch.randn(1, H, P, Dh, generator=gen), torch.randn(1, H, P, Dh, generator=gen),
+                 torch.randn(1, cfg.conv_width - 1, cfg.d_model, generator=gen)]
     return (x, *scalars, *past)
+
+
+def empty_cache(cfg: ModelConfig, layers: int) -> list[torch.Tensor]:
+    """What a layer carries before the first piece: no keys or values, zero convolution inputs."""
+    Dh = cfg.d_model // cfg.n_head
+    one = [torch.zeros(1, cfg.n_head, 0, Dh), torch.zeros(1, cfg.n_head, 0, Dh), torch.zeros(1, cfg.conv_width - 1, cfg.d_model)]
+    return one * layers
 
 
 def export_part(model: LongLensModel, lo: int, hi: int, first: bool, path: Path):
@@ -94,6 +108,8 @@ def export_part(model: LongLensModel, lo: int, hi: int, first: bool, path: Path)
     inputs, outputs = io_names(cfg, lo, hi, first)
     dyn = {n: {1: "T"} for n in ("input_ids", "hidden", "memory_read", "memory_query", "memory_value", "memory_gate", "logits")}
     for n in inputs + outputs:
+        if n.endswith(".conv"):
+            continue  # fixed shape
         if n.startswith(("past.", "present.")):
             dyn[n] = {2: "P" if n.startswith("past.") else "PT"}
         elif n.startswith("positions."):
@@ -179,8 +195,7 @@ def parity_vectors(model: LongLensModel, tokenizer_text_ids: list[int]) -> dict:
     mem_l = cfg.mem_layer
     ids = torch.tensor([tokenizer_text_ids[:20]])
     pieces = [(0, 8), (8, 20)]
-    past_lo = [torch.zeros(1, cfg.n_head, 0, cfg.d_model // cfg.n_head) for _ in range(2 * mem_l)]
-    past_hi = [torch.zeros(1, cfg.n_head, 0, cfg.d_model // cfg.n_head) for _ in range(2 * (cfg.n_layer - mem_l))]
+    past_lo, past_hi = empty_cache(cfg, mem_l), empty_cache(cfg, cfg.n_layer - mem_l)
     lo, hi = Part(model, 0, mem_l, True), Part(model, mem_l, cfg.n_layer, False)
     state = MemoryState.fresh(cfg, 1, n_subkeys=16)
     out = {"cases": []}
@@ -202,8 +217,8 @@ def parity_vectors(model: LongLensModel, tokenizer_text_ids: list[int]) -> dict:
                      "outputs": dict(zip(out_hi, map(b64, o2)))},
         }
         out["cases"].append(case)
-        past_lo = list(o1[4:4 + 2 * mem_l])
-        past_hi = list(o2[1:1 + 2 * (cfg.n_layer - mem_l)])
+        past_lo = list(o1[4:4 + len(past_lo)])
+        past_hi = list(o2[1:1 + len(past_hi)])
         model.write_chunk(state, q, u, g, 0, T)
     return out
 

@@ -120,6 +120,29 @@ class Attention(nn.Module):
         return self.proj(y), new_cache, (probs if ctx.want_probs else None), positions
 
 
+class ShortConv(nn.Module):
+    """A causal depthwise convolution over the last few tokens, added to the residual stream at the
+    start of each block (a "Canon layer"). It gives every layer the local word order without any
+    position signal, so dropping RoPE keeps previous-token information and the memory's queries carry
+    the last few tokens at any distance. Zero-initialised: the block starts as if it were not there."""
+
+    def __init__(self, d_model: int, width: int):
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(width, d_model))  # weight[j] mixes in the token j steps back
+
+    def forward(self, x, carry):
+        """x: (B, T, D); carry: the previous piece's last width-1 inputs (B, width-1, D) or None.
+        Returns (x + conv, new carry)."""
+        width = self.weight.shape[0]
+        if carry is None:
+            carry = x.new_zeros(x.shape[0], width - 1, x.shape[2])
+        padded = torch.cat([carry, x], 1)
+        out = x
+        for j in range(width):
+            out = out + self.weight[j] * padded[:, width - 1 - j:padded.shape[1] - j]
+        return out, padded[:, padded.shape[1] - (width - 1):]
+
+
 class SwiGLU(nn.Module):
     def __init__(self, d_model: int, d_mlp: int):
         super().__init__()
@@ -240,6 +263,7 @@ def update_keys(keys, q, topk: int, lr: float):
 class Block(nn.Module):
     def __init__(self, cfg: "ModelConfig", pos_mode: str, has_memory: bool):
         super().__init__()
+        self.conv = ShortConv(cfg.d_model, cfg.conv_width)
         self.ln1 = RMSNorm(cfg.d_model)
         self.attn = Attention(cfg, pos_mode)
         self.ln2 = RMSNorm(cfg.d_model)
@@ -247,9 +271,13 @@ class Block(nn.Module):
         self.memory = FastWeightMemory(cfg) if has_memory else None
 
     def forward(self, x, ctx, cache):
+        """cache: {'k', 'v', 'conv'} carried from the previous piece, or None."""
+        x, carry = self.conv(x, cache["conv"] if cache is not None else None)
         a, cache, probs, positions = self.attn(self.ln1(x), ctx, cache)
         x = x + a
         x = x + self.mlp(self.ln2(x))
+        if cache is not None:
+            cache["conv"] = carry
         return x, cache, probs, positions
 
 
@@ -262,6 +290,7 @@ class ModelConfig:
     d_mlp: int = 640
     block_size: int = 256  # the training context length, L_train
     rope_theta: float = 10000.0
+    conv_width: int = 4  # tokens each block's short convolution sees (itself and 3 before)
     pos_modes: list = field(default_factory=lambda: ["rope"] * 4)
     mem_layer: int = 1  # the memory sits before this layer's attention
     mem_subkeys: int = 64  # per half during training (4,096 slots); a runtime choice

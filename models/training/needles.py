@@ -94,11 +94,13 @@ class NeedleTask:
     values: list[str]  # the reference values (RULER metric: case-insensitive substring)
 
 
-def make_task(rng: random.Random, task: str, lang: str, words=TRAIN_WORDS) -> NeedleTask:
-    """task: single | multikey | multivalue."""
+def make_task(rng: random.Random, task: str, lang: str, words=TRAIN_WORDS, paraphrase: bool | None = None) -> NeedleTask:
+    """task: single | multikey | multivalue. paraphrase: whether the question paraphrases the key
+    (None: 30% of the time, the training mix)."""
     kind = "uuid" if rng.random() < 0.2 else "number"
     style = "comment" if rng.random() < 0.75 else "assign"
-    paraphrase = rng.random() < 0.3
+    if paraphrase is None:
+        paraphrase = rng.random() < 0.3
     key = make_key(rng, words)
     if task == "multivalue":
         values = [make_value(rng, kind) for _ in range(rng.randint(2, 4))]

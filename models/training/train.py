@@ -28,13 +28,15 @@ from common import cache_dir, data_dir, tokenizer_path
 # --- config (full run; --smoke shrinks everything) ---
 FULL = dict(
     d_model=256, n_layer=4, n_head=4, d_mlp=640, block_size=256,
-    batch=24, rope_steps=1800, recal_steps=200, lr=1e-3, recal_lr=5e-4, warmup=100,
-    needle_share=0.5, repeat_share=0.25, window_share=0.5, nowrite_share=0.1, ckpt_every=100,
+    batch=24, rope_steps=2000, recal_steps=300, lr=1e-3, recal_lr=5e-4, warmup=100,
+    needle_share=0.5, repeat_share=0.25, window_share=0.5, nowrite_share=0.1, late_nowrite_share=0.4, late_from=0.6,
+    ckpt_every=100,
 )
 SMOKE = dict(
     d_model=64, n_layer=3, n_head=2, d_mlp=128, block_size=64,
     batch=4, rope_steps=30, recal_steps=10, lr=1e-3, recal_lr=5e-4, warmup=5,
-    needle_share=0.5, repeat_share=0.25, window_share=0.5, nowrite_share=0.1, ckpt_every=10,
+    needle_share=0.5, repeat_share=0.25, window_share=0.5, nowrite_share=0.1, late_nowrite_share=0.4, late_from=0.6,
+    ckpt_every=10,
 )
 
 
@@ -68,6 +70,14 @@ def lr_at(step: int, total: int, peak: float, warmup: int) -> float:
     return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
+def nowrite_share(hp: dict, phase: str, step: int, steps: int) -> float:
+    """Share of steps with the memory left empty (and full attention). The memory is the easier way to
+    retrieve and is learned first; from `late_from` of pre-training on, and in the recalibrations,
+    attention alone must answer more often, or it never learns to copy."""
+    late = phase != "rope" or step >= hp["late_from"] * steps
+    return hp["late_nowrite_share"] if late else hp["nowrite_share"]
+
+
 def train_phase(name: str, model: LongLensModel, steps: int, peak_lr: float, hp: dict, stream, out: Path, log,
                 origin: int = 0):
     """Trains `model` to `steps`, resuming from its checkpoint. A finished phase asked for more steps goes on
@@ -97,8 +107,8 @@ def train_phase(name: str, model: LongLensModel, steps: int, peak_lr: float, hp:
         for group in opt.param_groups:
             group["lr"] = lr_at(step, steps, peak_lr, hp["warmup"])
         x, y, w = make_batch(stream, rng, hp["batch"], cfg.block_size, hp["needle_share"], hp["repeat_share"])
-        window = cfg.mem_chunk if rng.random() < hp["window_share"] else 0
-        write = rng.random() >= hp["nowrite_share"]
+        write = rng.random() >= nowrite_share(hp, name, step, steps)
+        window = cfg.mem_chunk if write and rng.random() < hp["window_share"] else 0
         logits = model(x, AttnContext(window=window), write=write)
         nll = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1), reduction="none")
         loss = (nll * w.reshape(-1)).sum() / w.sum()

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { LongLensError } from "../errors";
 
 /** The export's FORMAT_VERSION this runtime reads. */
-export const MODEL_FORMAT_VERSION = 1;
+export const MODEL_FORMAT_VERSION = 2;
 
 export type PositionMode = "rope" | "none" | "repo";
 
@@ -18,6 +18,8 @@ export interface ModelHyperparameters {
   d_mlp: number;
   block_size: number;
   rope_theta: number;
+  /** Tokens each block's short convolution sees; layers carry the last conv_width - 1 inputs between pieces. */
+  conv_width: number;
   pos_modes: PositionMode[];
   mem_layer: number;
   mem_subkeys: number;
@@ -53,7 +55,7 @@ export interface ModelConfigFile {
 }
 
 const NUMBER_FIELDS = [
-  "vocab_size", "n_layer", "n_head", "d_model", "d_mlp", "block_size", "rope_theta", "mem_layer",
+  "vocab_size", "n_layer", "n_head", "d_model", "d_mlp", "block_size", "rope_theta", "conv_width", "mem_layer",
   "mem_subkeys", "mem_kdim", "mem_vdim", "mem_topk", "mem_chunk", "mem_key_lr", "beta_c",
 ] as const;
 

@@ -23,6 +23,7 @@ function expectedWidths(m: ModelHyperparameters): [RegExp, number, string][] {
     [/^memory_query$/, m.mem_kdim, "mem_kdim"],
     [/^memory_(value|read)$/, m.mem_vdim, "mem_vdim"],
     [/^(past|present)\.\d+\.(key|value)$/, dHead, "d_model / n_head"],
+    [/^(past|present)\.\d+\.conv$/, m.d_model, "d_model"],
   ];
 }
 
