@@ -79,10 +79,8 @@ def needle_prompt(tok, tokens: np.ndarray, ends_line: np.ndarray, rng: random.Ra
     (0..1) and any distractors at random depths, then the question. task: single | multikey | multivalue
     (the question names the key exactly, as RULER's do) or paraphrase (single, the key paraphrased).
     Returns (haystack ids, question ids, reference values)."""
-    if task == "paraphrase":
-        nt = make_task(rng, "single", "js", EVAL_WORDS, paraphrase=True)
-    else:
-        nt = make_task(rng, task, "js", EVAL_WORDS, paraphrase=False)
+    paraphrase = task == "paraphrase"
+    nt = make_task(rng, "single" if paraphrase else task, "js", EVAL_WORDS, paraphrase=paraphrase)
     needle_ids = [tok.encode(text).ids for text, _ in nt.needles]
     q_ids = tok.encode(nt.question).ids
     budget = length - len(q_ids) - sum(map(len, needle_ids))

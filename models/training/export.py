@@ -4,8 +4,8 @@
   <variant>.post.onnx  hidden + memory read -> memory output and the layers above -> logits
 
 The memory table itself lives in TypeScript. Both graphs take a KV cache per layer (past keys are
-stored rotated) and the short convolution's last inputs, so long inputs are read in pieces; a window input limits attention to the last
-keys (memory mode). REPO positions are outputs, and attention probabilities for a window of
+stored rotated) and the short convolution's last inputs, so long inputs are read in pieces; a window
+input limits attention to the last keys (memory mode). REPO positions are outputs, and attention probabilities for a window of
 queries [probe_from, probe_to) are optional outputs (empty when the window is empty).
 Weights are stored as fp16 and cast to fp32 on load; everything downstream, including the parity
 vectors, uses exactly those rounded weights. The model is rebuilt from the checkpoint's own config.
@@ -82,18 +82,19 @@ def example_inputs(cfg: ModelConfig, lo: int, hi: int, first: bool, T: int, P: i
     x = ids if first else (hidden, read)
     scalars = (torch.tensor(P, dtype=torch.int64), torch.tensor(1.0), torch.tensor(0, dtype=torch.int64),
                torch.tensor(0, dtype=torch.int64), torch.tensor(T, dtype=torch.int64))
-    past = []
-    for _ in range(lo, hi):
-        past += [torch.randn(1, H, P, Dh, generator=gen), torch.randn(1, H, P, Dh, generator=gen),
-                 torch.randn(1, cfg.conv_width - 1, cfg.d_model, generator=gen)]
+    past = [torch.randn(shape, generator=gen) for _ in range(lo, hi) for shape in cache_shapes(cfg, P)]
     return (x, *scalars, *past)
 
 
+def cache_shapes(cfg: ModelConfig, P: int) -> list[tuple]:
+    """Shapes of what one layer carries (CACHE_PARTS) after P tokens."""
+    kv = (1, cfg.n_head, P, cfg.d_model // cfg.n_head)
+    return [kv, kv, (1, cfg.conv_width - 1, cfg.d_model)]
+
+
 def empty_cache(cfg: ModelConfig, layers: int) -> list[torch.Tensor]:
-    """What a layer carries before the first piece: no keys or values, zero convolution inputs."""
-    Dh = cfg.d_model // cfg.n_head
-    one = [torch.zeros(1, cfg.n_head, 0, Dh), torch.zeros(1, cfg.n_head, 0, Dh), torch.zeros(1, cfg.conv_width - 1, cfg.d_model)]
-    return one * layers
+    """What layers carry before the first piece: no keys or values, zero convolution inputs."""
+    return [torch.zeros(shape) for _ in range(layers) for shape in cache_shapes(cfg, 0)]
 
 
 def export_part(model: LongLensModel, lo: int, hi: int, first: bool, path: Path):

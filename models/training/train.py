@@ -26,17 +26,15 @@ from model import AttnContext, LongLensModel, ModelConfig, with_pos_modes
 from common import cache_dir, data_dir, tokenizer_path
 
 # --- config (full run; --smoke shrinks everything) ---
+# The training mix, the same at every size.
+MIX = dict(needle_share=0.5, repeat_share=0.25, window_share=0.5, nowrite_share=0.1, late_nowrite_share=0.4, late_from=0.6)
 FULL = dict(
     d_model=256, n_layer=4, n_head=4, d_mlp=640, block_size=256,
-    batch=24, rope_steps=2000, recal_steps=300, lr=1e-3, recal_lr=5e-4, warmup=100,
-    needle_share=0.5, repeat_share=0.25, window_share=0.5, nowrite_share=0.1, late_nowrite_share=0.4, late_from=0.6,
-    ckpt_every=100,
+    batch=24, rope_steps=2000, recal_steps=300, lr=1e-3, recal_lr=5e-4, warmup=100, ckpt_every=100, **MIX,
 )
 SMOKE = dict(
     d_model=64, n_layer=3, n_head=2, d_mlp=128, block_size=64,
-    batch=4, rope_steps=30, recal_steps=10, lr=1e-3, recal_lr=5e-4, warmup=5,
-    needle_share=0.5, repeat_share=0.25, window_share=0.5, nowrite_share=0.1, late_nowrite_share=0.4, late_from=0.6,
-    ckpt_every=10,
+    batch=4, rope_steps=30, recal_steps=10, lr=1e-3, recal_lr=5e-4, warmup=5, ckpt_every=10, **MIX,
 )
 
 
