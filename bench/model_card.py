@@ -31,6 +31,7 @@ from batches import line_break_tokens  # noqa: E402
 from common import cache_dir, data_dir, tokenizer_path  # noqa: E402
 from evaluate import Mode, needle_accuracy, perplexity  # noqa: E402
 from export import load_checkpoint  # noqa: E402
+from model import TOKENS_PER_SLOT, table_subkeys  # noqa: E402
 
 START, END = "<!-- model-card:start -->", "<!-- model-card:end -->"
 VARIANTS = [("RoPE", "rope", False), ("RoPE + YaRN", "rope", True), ("DroPE", "drope", False), ("DroPE + REPO", "repo", False)]
@@ -62,7 +63,7 @@ def main():
     hay = np.concatenate(list(langs.values()))
     models = {name: load_checkpoint(run / f"{name}.pt") for name in ("rope", "drope", "repo")}
     L = models["repo"].cfg.block_size
-    results: dict = {"training_length": L, "perplexity": {}, "attention": {}, "memory": {}}
+    results: dict = {"training_length": L, "perplexity": {}, "attention": {}, "memory": {}}  # memory: "how:tokens:passes"
 
     for name, m in models.items():
         results["perplexity"][name] = {lang: round(perplexity(m, toks, windows=16 if args.quick else 48), 2) for lang, toks in langs.items()}
@@ -78,24 +79,24 @@ def main():
         row = results["attention"].setdefault(label, {})
         for x in multiples:
             for task in tasks_at[x]:
-                acc = needle_accuracy(models[name], Mode(yarn=yarn), tok, hay, ends_line, x * L, task, trials[x])
+                acc = needle_accuracy(models[name], Mode(yarn=yarn), tok, hay, ends_line, x * L, task, trials[x])["answer"]
                 row[f"{task}@{x}x"] = round(acc, 1)
                 print(f"attention {label} {task} {x}x ({x * L} tokens): {acc:.1f}", flush=True)
 
     lengths = (16_384, 131_072, 1_048_576)
-    mem_trials = {16_384: 8 if args.quick else 16, 131_072: 3 if args.quick else 6, 1_048_576: 1 if args.quick else 3}
+    mem_trials = {16_384: 8 if args.quick else 16, 131_072: 4 if args.quick else 8, 1_048_576: 3 if args.quick else 5}
     if args.smoke:
         lengths, mem_trials = (2_048,), {2_048: 1}
     for n in lengths:
         for passes in (1, 2):
-            # The training table size: a larger fresh table reads worse (its random sub-keys fit no query).
-            mode = Mode(memory=True, passes=passes)
+            mode = Mode(memory=True, passes=passes, subkeys=table_subkeys(n))
             acc = needle_accuracy(models["repo"], mode, tok, hay, ends_line, n, "single", mem_trials[n])
-            results["memory"][f"{n}:{passes}"] = round(acc, 1)
-            print(f"memory {n} tokens, {passes} pass(es): {acc:.1f}", flush=True)
+            for how, score in acc.items():
+                results["memory"][f"{how}:{n}:{passes}"] = round(score, 1)
+            print(f"memory {n} tokens, {passes} pass(es): {acc}", flush=True)
 
     results["trials"] = {"attention": trials, "memory": mem_trials}
-    results["memory_subkeys"] = models["repo"].cfg.mem_subkeys
+    results["memory_subkeys"] = {str(n): table_subkeys(n) for n in lengths}
     results["quick"] = args.quick
     results["seconds"] = round(time.time() - t0)
     print(json.dumps(results, indent=2))
@@ -114,7 +115,8 @@ def training_section() -> str:
     corpus = json.loads((ROOT / "models" / "training" / "corpus.json").read_text())
     sizes = table(["parameters", "layers", "d_model", "heads", "MLP", "vocab", "training length", "memory"], [[
         f"{tr.get('parameters', 0):,}", m["n_layer"], m["d_model"], m["n_head"], m["d_mlp"], m["vocab_size"], m["block_size"],
-        f"k_dim {m['mem_kdim']}, v_dim {m['mem_vdim']}, top-{m['mem_topk']}, {m['mem_subkeys']}^2 slots in training, "
+        f"k_dim {m['mem_kdim']}, v_dim {m['mem_vdim']}, top-{m['mem_topk']}, "
+        f"{', '.join(str(n) for n in tr.get('hyperparameters', {}).get('mem_tables', [m['mem_subkeys']]))} sub-keys per half in training, "
         f"chunk {m['mem_chunk']}, before layer {m['mem_layer']}"]])
     phases = table(["phase", "steps", "tokens seen", "wall time"], [
         [k, v["steps"], f"{v['tokens']:,}", f"{v['seconds'] / 60:.0f} min"] for k, v in tr.get("phases", {}).items()])
@@ -126,7 +128,9 @@ def training_section() -> str:
             rows.append([split, lang, st["files"], f"{st['bytes'] / 1e6:.1f} MB", f"{st['tokens']:,}"])
     data = table(["split", "language", "files", "bytes", "tokens"], rows)
     n_train, n_held = len(corpus["train"]), len(corpus["heldout"])
-    machine = f"{os.cpu_count()} CPU cores ({platform.machine()}), torch {torch.__version__}, {tr.get('threads', '?')} threads"
+    device = tr.get("device", "cpu")
+    machine = (f"one {device}" + (f" (torch {tr['torch']})" if "torch" in tr else "") if device != "cpu" else
+               f"{os.cpu_count()} CPU cores ({platform.machine()}), torch {torch.__version__}, {tr.get('threads', '?')} threads")
     return "\n\n".join([
         "**Sizes** (pos modes: " + ", ".join(m["pos_modes"]) + f"; DroPE beta_c = {m['beta_c']}):\n\n" + sizes,
         f"**Training** on {machine}; batch {tr.get('hyperparameters', {}).get('batch', '?')} x {m['block_size']} tokens:\n\n" + phases,
@@ -143,9 +147,12 @@ def write_card(r: dict, quick: bool):
     cols = sorted({c for row in r["attention"].values() for c in row}, key=lambda c: (int(c.split("@")[1][:-1]), c))
     att = table(["variant"] + [f"{c.split('@')[0]} {c.split('@')[1]} ({int(c.split('@')[1][:-1]) * L:,})" for c in cols],
                 [[k] + [row.get(c, "") for c in cols] for k, row in r["attention"].items()])
-    mem_lengths = sorted({int(k.split(":")[0]) for k in r["memory"]})
-    mem = table(["reading", *[f"{n:,} tokens" for n in mem_lengths]],
-                [[f"{p} pass{'es' if p > 1 else ''}"] + [r["memory"].get(f"{n}:{p}", "") for n in mem_lengths] for p in (1, 2)])
+    mem_lengths = sorted({int(k.split(":")[1]) for k in r["memory"]})
+    slots = r["memory_subkeys"]
+    hows = {"answer": "the model answers", "located": "attention answers where the memory points"}
+    mem = table(["reading", *[f"{n:,} tokens ({slots[str(n)]}^2 slots)" for n in mem_lengths]],
+                [[f"{hows[h]}, {p} pass{'es' if p > 1 else ''}"] + [r["memory"].get(f"{h}:{n}:{p}", "") for n in mem_lengths]
+                 for h in hows for p in (1, 2)])
     t = r["trials"]
     body = "\n\n".join([
         training_section(),
@@ -157,7 +164,8 @@ def write_card(r: dict, quick: bool):
         "**Needles in attention mode** (full attention, memory not written; trials per cell: "
         + ", ".join(f"{k}x: {v}" for k, v in t["attention"].items()) + "):\n\n" + att,
         "**Needles through the fast-weight memory** (DroPE + REPO, sliding-window attention of one chunk, "
-        f"{r['memory_subkeys']}x{r['memory_subkeys']} slots, single needle; trials: " + ", ".join(f"{int(k):,}: {v}" for k, v in t["memory"].items()) + "):\n\n" + mem,
+        f"a table with a slot per {'token' if TOKENS_PER_SLOT == 1 else f'{TOKENS_PER_SLOT} tokens'} read, "
+        "single needle; trials: " + ", ".join(f"{int(k):,}: {v}" for k, v in t["memory"].items()) + "):\n\n" + mem,
     ])
     card = ROOT / "models" / "README.md"
     text = card.read_text()

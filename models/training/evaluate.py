@@ -5,6 +5,7 @@ bench/model_card.py; nothing here trains.
 
 from __future__ import annotations
 
+import copy
 import math
 import random
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from needles import EVAL_WORDS, make_task
 
 PIECE = 1024  # attention mode reads the prompt in pieces of this many tokens (KV cache between them)
 MEMORY_PIECE = 256  # memory mode: pieces of sliding-window attention; the memory is written per chunk inside
+LOCATE_WINDOW = 256  # tokens around the place the memory points to that attention re-reads (the training length)
 
 
 @dataclass
@@ -47,7 +49,7 @@ class Reader:
     def __init__(self, model: LongLensModel, mode: Mode, total_len: int):
         self.model, self.mode, self.total_len = model, mode, total_len
         self.caches = [None] * model.cfg.n_layer
-        self.state = MemoryState.fresh(model.cfg, 1, n_subkeys=mode.subkeys or None)
+        self.state = MemoryState.fresh(model.cfg, 1, n_subkeys=mode.subkeys or None, track=mode.memory)
         self.offset = 0
 
     @torch.no_grad()
@@ -107,21 +109,55 @@ def ruler_score(output: str, values: list[str]) -> float:
     return sum(v.lower() in output.lower() for v in values) / len(values)
 
 
+@torch.no_grad()
+def locate(reader: Reader, question: np.ndarray) -> int:
+    """Where the memory says the question's answer was written: every question token reads its slots (the
+    memory is not written), and each slot votes with its read weight for the chunk holding the token it
+    was last written for. Returns the centre of the winning chunk (absolute position), -1 if none."""
+    model, trace = reader.model, {}
+    ctx = context_for(model, reader.mode, reader.total_len, reader.offset)
+    x = torch.as_tensor(question).unsqueeze(0)
+    model(x, ctx, state=reader.state, caches=copy.deepcopy(reader.caches), write=False, trace=trace)
+    slots = torch.cat(trace["slots"], 1).flatten()
+    weights = torch.cat(trace["weights"], 1).flatten()
+    writers = reader.state.writer[0, slots]
+    weights = weights / reader.state.hits[0, slots].clamp(min=1)  # a slot written by few tokens says more
+    known = writers >= 0
+    if not known.any():
+        return -1
+    chunk = model.cfg.mem_chunk
+    votes = torch.zeros(int(writers.max()) // chunk + 1).index_add_(0, writers[known] // chunk, weights[known])
+    return int(votes.argmax()) * chunk + chunk // 2
+
+
+def answer_at(model: LongLensModel, hay: np.ndarray, question: np.ndarray, centre: int, decode) -> str:
+    """Attention alone answers from the LOCATE_WINDOW tokens of the haystack around `centre`."""
+    lo = max(0, centre % len(hay) - LOCATE_WINDOW // 2)  # a second pass's positions map back into the haystack
+    window = hay[lo:lo + LOCATE_WINDOW]
+    reader = Reader(model, Mode(), len(window) + len(question))
+    reader.feed(window)
+    return reader.generate(reader.feed(question), decode)
+
+
 def needle_accuracy(model, mode: Mode, tok, tokens, ends_line, length: int, task: str, trials: int, seed: int = 0):
-    """Mean RULER score x100 over `trials` prompts at evenly spaced depths."""
+    """Mean RULER scores x100 over `trials` prompts at evenly spaced depths: {"answer": the model's own
+    answer}; in memory mode also {"located": attention's answer from where the memory points}."""
     rng = random.Random(seed)
     decode = tok.decode
-    total = 0.0
+    totals = {"answer": 0.0, "located": 0.0} if mode.memory else {"answer": 0.0}
     for i in range(trials):
         depth = i / max(1, trials - 1)
         hay, question, values = needle_prompt(tok, tokens, ends_line, rng, length, task, depth)
         reader = Reader(model, mode, len(hay) + len(question))
         for _ in range(mode.passes):  # memory mode may read the haystack again before the question
             reader.feed(hay)
-        last = reader.feed(question)
-        out = reader.generate(last, decode)
-        total += ruler_score(out, values)
-    return 100.0 * total / trials
+        if mode.memory:
+            centre = locate(reader, question)
+            found = answer_at(model, hay, question, centre, decode) if centre >= 0 else ""
+            totals["located"] += ruler_score(found, values)
+        out = reader.generate(reader.feed(question), decode)
+        totals["answer"] += ruler_score(out, values)
+    return {k: 100.0 * v / trials for k, v in totals.items()}
 
 
 @torch.no_grad()

@@ -25,7 +25,8 @@ import torch
 import torch.nn as nn
 from onnx import TensorProto, helper, numpy_helper
 
-from model import AttnContext, LongLensModel, MemoryState, ModelConfig, address, read_memory
+from model import (MAX_SUBKEYS, MIN_SUBKEYS, TOKENS_PER_SLOT, AttnContext, LongLensModel, MemoryState, ModelConfig,
+                   address, read_memory)
 
 FORMAT_VERSION = 2  # 2: each layer carries its short convolution's last inputs (past.<i>.conv)
 OPSET = 17
@@ -310,7 +311,9 @@ def main():
             shipped_cfg = cfg
         print(f"exported {name}: {', '.join(f['file'] for f in files.values())}")
     config = {"format_version": FORMAT_VERSION, "model": shipped_cfg.to_dict(), "variants": variants,
-              "tokenizer": {"file": args.tokenizer.name, "sha256": sha256(args.tokenizer)}}
+              "tokenizer": {"file": args.tokenizer.name, "sha256": sha256(args.tokenizer)},
+              # How a runtime sizes the memory for a read of n tokens (table_subkeys in model.py).
+              "memory_table": {"tokens_per_slot": TOKENS_PER_SLOT, "min_subkeys": MIN_SUBKEYS, "max_subkeys": MAX_SUBKEYS}}
     if args.summary and args.summary.exists():
         config["training"] = json.loads(args.summary.read_text())
     (args.out / "longlens.json").write_text(json.dumps(config, indent=2) + "\n")

@@ -11,7 +11,7 @@ from pathlib import Path
 import torch
 
 from export import load_checkpoint
-from model import AttnContext, LongLensModel, MemoryState, ModelConfig, read_memory, write_memory
+from model import AttnContext, LongLensModel, MemoryState, ModelConfig, read_memory, table_subkeys, write_memory
 from needles import EVAL_WORDS, TRAIN_WORDS, make_task
 
 
@@ -48,6 +48,32 @@ class MemoryTest(unittest.TestCase):
             parts = [model(ids[:, a:b], AttnContext(window=8, keep_cache=True, offset=a), state=state, caches=caches)
                      for a, b in ((0, 16), (16, 24), (24, 48))]
         self.assertLess((torch.cat(parts, 1) - whole).abs().max().item(), 1e-4)
+
+    def test_provenance_names_every_written_token_the_same_in_pieces(self):
+        """Each slot remembers the last token written into it: every target (tokens 1..47) is counted once
+        per slot it reached, the last target owns its slots, and reading in pieces (absolute positions
+        carried over) changes nothing."""
+        model = tiny()
+        ids = torch.randint(0, 97, (1, 48))
+        with torch.no_grad():
+            whole = MemoryState.fresh(model.cfg, 1, track=True)
+            model(ids, AttnContext(window=8), state=whole)
+            parts = MemoryState.fresh(model.cfg, 1, track=True)
+            caches = [None] * 3
+            for a, b in ((0, 16), (16, 24), (24, 48)):
+                model(ids[:, a:b], AttnContext(window=8, keep_cache=True, offset=a), state=parts, caches=caches)
+        self.assertEqual(whole.hits.sum().item(), 47 * model.cfg.mem_topk)
+        named = set(whole.writer[whole.writer >= 0].tolist())
+        self.assertLessEqual(named, set(range(1, 48)))
+        self.assertIn(47, named)
+        self.assertTrue(torch.equal(whole.hits, parts.hits))
+        self.assertTrue(torch.equal(whole.writer, parts.writer))
+
+    def test_a_longer_read_gets_a_larger_table(self):
+        self.assertEqual(table_subkeys(100), 16)
+        self.assertEqual(table_subkeys(16_384), 128)
+        self.assertEqual(table_subkeys(1_048_576), 1024)
+        self.assertEqual(table_subkeys(10**9), 1024)
 
 
 class CopyTest(unittest.TestCase):

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Rebuild the LongLens model from scratch: corpus -> tokenizer -> data -> train (rope, drope, repo)
 # -> fit DroPE's temperature -> export ONNX + parity vectors. `--smoke` runs it all at toy size into
-# the cache (the shipped models/ and test fixtures are only written by a full run).
+# the cache (the shipped models/ and test fixtures are only written by a full run). Other options go to
+# train.py, e.g. on a GPU: --device cuda --batch 128 --lr 1.5e-3 --ckpt-every 2000 --time-budget 470.
 # Every step is resumable: rerunning continues from the last checkpoint.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 smoke=""
+train_args=()
 for arg in "$@"; do
   case "$arg" in
     --smoke) smoke="--smoke" ;;
-    *) echo "train.sh: unknown option $arg (use --smoke)" >&2; exit 2 ;;
+    *) train_args+=("$arg") ;;
   esac
 done
 cache="${LONGLENS_CACHE:-$HOME/.cache/longlens}"
@@ -25,7 +27,7 @@ cd "$here"
 echo "== corpus";    "$py" corpus.py $smoke
 echo "== tokenizer"; "$py" tokenizer_train.py $smoke
 echo "== data";      "$py" prepare.py $smoke
-echo "== train";     "$py" train.py $smoke
+echo "== train";     "$py" train.py $smoke "${train_args[@]}"
 echo "== fit beta";  "$py" fit_beta.py $smoke
 run="$cache/training${smoke:+/smoke}/run"
 if [ -n "$smoke" ]; then
