@@ -111,7 +111,8 @@ def make_optimizer(model: LongLensModel, lr: float):
 
 
 def seconds_per_step(model: LongLensModel, hp: dict, stream, device: str, steps: int = 30) -> float:
-    """Measured on a throwaway copy with the real mix (the first steps warm the device up)."""
+    """Measured on a throwaway copy with the early pre-training mix, the slowest (most steps write the
+    memory), so a budget is not overrun; the first steps warm the device up."""
     trial = copy.deepcopy(model)
     opt = make_optimizer(trial, hp["lr"] / 10)
     rng = random.Random(1)
@@ -176,7 +177,7 @@ def train_phase(name: str, model: LongLensModel, steps: int, peak_lr: float, hp:
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(allow_abbrev=False)  # train.sh passes unknown options here: no guessing
     ap.add_argument("--smoke", action="store_true", help="toy sizes, a few steps: checks the pipeline")
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--rope-steps", type=int, default=0, help="override the pre-training steps")
@@ -188,7 +189,10 @@ def main():
     ap.add_argument("--time-budget", type=float, default=0,
                     help="seconds for all three phases: the step counts are set from a measured step time")
     ap.add_argument("--out", type=Path, default=None, help="run folder (default: the cache's run/)")
+    ap.add_argument("--check-args", action="store_true", help="parse the options and stop (train.sh checks them first)")
     args = ap.parse_args()
+    if args.check_args:
+        return
     hp = dict(SMOKE if args.smoke else FULL)
     for key, value in (("rope_steps", args.rope_steps), ("recal_steps", args.recal_steps), ("batch", args.batch),
                        ("ckpt_every", args.ckpt_every)):

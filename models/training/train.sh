@@ -24,6 +24,7 @@ fi
 "$venv/bin/pip" install -q --disable-pip-version-check -r "$here/requirements.txt"
 py="$venv/bin/python"
 cd "$here"
+"$py" train.py $smoke "${train_args[@]}" --check-args  # a mistyped option fails now, not after the corpus
 echo "== corpus";    "$py" corpus.py $smoke
 echo "== tokenizer"; "$py" tokenizer_train.py $smoke
 echo "== data";      "$py" prepare.py $smoke
