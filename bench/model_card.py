@@ -63,14 +63,16 @@ def main():
     hay = np.concatenate(list(langs.values()))
     models = {name: load_checkpoint(run / f"{name}.pt") for name in ("rope", "drope", "repo")}
     L = models["repo"].cfg.block_size
-    results: dict = {"training_length": L, "perplexity": {}, "attention": {}, "memory": {}}  # memory: "how:tokens:passes"
+    # memory: "how:tokens:passes"; single_by_style: variant -> multiple -> style -> [prompts, score]
+    results: dict = {"training_length": L, "perplexity": {}, "attention": {}, "single_by_style": {}, "memory": {}}
 
     for name, m in models.items():
         results["perplexity"][name] = {lang: round(perplexity(m, toks, windows=16 if args.quick else 48), 2) for lang, toks in langs.items()}
         print(f"perplexity {name}: {results['perplexity'][name]}", flush=True)
 
     multiples = (1, 4, 16, 64)
-    trials = {1: 10, 4: 10, 16: 16, 64: 4} if args.quick else {1: 20, 4: 20, 16: 20, 64: 8}
+    # 16x is where the DroPE target is judged: most trials there.
+    trials = {1: 10, 4: 10, 16: 32, 64: 4} if args.quick else {1: 20, 4: 20, 16: 48, 64: 8}
     if args.smoke:
         multiples, trials = (1, 4), {1: 1, 4: 1}
     tasks_at = {1: ("single", "multikey", "multivalue", "paraphrase"), 4: ("single", "multikey", "multivalue"),
@@ -79,21 +81,25 @@ def main():
         row = results["attention"].setdefault(label, {})
         for x in multiples:
             for task in tasks_at[x]:
-                acc = needle_accuracy(models[name], Mode(yarn=yarn), tok, hay, ends_line, x * L, task, trials[x])["answer"]
+                means, styles = needle_accuracy(models[name], Mode(yarn=yarn), tok, hay, ends_line, x * L, task, trials[x])
+                acc = means["answer"]
                 row[f"{task}@{x}x"] = round(acc, 1)
+                if task == "single":
+                    results["single_by_style"].setdefault(label, {})[f"{x}x"] = {
+                        style: [n, round(m["answer"], 1)] for style, (n, m) in styles.items()}
                 print(f"attention {label} {task} {x}x ({x * L} tokens): {acc:.1f}", flush=True)
 
     lengths = (16_384, 131_072, 1_048_576)
-    mem_trials = {16_384: 8 if args.quick else 16, 131_072: 4 if args.quick else 8, 1_048_576: 3 if args.quick else 5}
+    mem_trials = {16_384: 8 if args.quick else 16, 131_072: 4 if args.quick else 8, 1_048_576: 4 if args.quick else 6}
     if args.smoke:
         lengths, mem_trials = (2_048,), {2_048: 1}
-    for n in lengths:
-        for passes in (1, 2):
-            mode = Mode(memory=True, passes=passes, subkeys=table_subkeys(n))
-            acc = needle_accuracy(models["repo"], mode, tok, hay, ends_line, n, "single", mem_trials[n])
-            for how, score in acc.items():
-                results["memory"][f"{how}:{n}:{passes}"] = round(score, 1)
-            print(f"memory {n} tokens, {passes} pass(es): {acc}", flush=True)
+    for n in lengths:  # one and two passes from the same readings
+        mode = Mode(memory=True, passes=2, subkeys=table_subkeys(n))
+        acc, _ = needle_accuracy(models["repo"], mode, tok, hay, ends_line, n, "single", mem_trials[n])
+        for how_passes, score in acc.items():
+            how, passes = how_passes.split(":")
+            results["memory"][f"{how}:{n}:{passes}"] = round(score, 1)
+        print(f"memory {n} tokens: {acc}", flush=True)
 
     results["trials"] = {"attention": trials, "memory": mem_trials}
     results["memory_subkeys"] = {str(n): table_subkeys(n) for n in lengths}
@@ -139,6 +145,26 @@ def training_section() -> str:
     ])
 
 
+def styles_section(styles: dict) -> str:
+    """Single-needle scores split by how the needle is written; "" for results measured before the split.
+    styles: variant -> multiple -> style -> [prompts, score]."""
+    if not styles:
+        return ""
+    first = next(iter(styles.values()))
+    multiples = list(first)
+    both = ("comment", "assign")
+
+    def pair(by: dict, at: int) -> str:  # at 0: prompts, 1: score
+        return " / ".join(str(by[style][at]) if style in by else "-" for style in both)
+
+    counts = ", ".join(f"{m}: {pair(first[m], 0)}" for m in multiples)
+    rows = [[variant] + [pair(v[m], 1) for m in multiples] for variant, v in styles.items()]
+    return ("**Single needle by how it is written**: a comment (`// One of the special magic numbers for "
+            "quiet-river is: 1234567.`) / an assignment (`const magicQuietRiver = 1234567; // special magic number "
+            f"for quiet-river`), where the value comes before the key (prompts per style, {counts}):\n\n"
+            + table(["variant", *[f"single {m}: comment / assignment" for m in multiples]], rows))
+
+
 def write_card(r: dict, quick: bool):
     L = r["training_length"]
     langs = sorted(next(iter(r["perplexity"].values())).keys())
@@ -147,6 +173,7 @@ def write_card(r: dict, quick: bool):
     cols = sorted({c for row in r["attention"].values() for c in row}, key=lambda c: (int(c.split("@")[1][:-1]), c))
     att = table(["variant"] + [f"{c.split('@')[0]} {c.split('@')[1]} ({int(c.split('@')[1][:-1]) * L:,})" for c in cols],
                 [[k] + [row.get(c, "") for c in cols] for k, row in r["attention"].items()])
+    by_style = styles_section(r.get("single_by_style", {}))
     mem_lengths = sorted({int(k.split(":")[1]) for k in r["memory"]})
     slots = r["memory_subkeys"]
     hows = {"answer": "the model answers", "located": "attention answers where the memory points"}
@@ -163,9 +190,11 @@ def write_card(r: dict, quick: bool):
         "**Held-out perplexity** at the training length (" + f"{L} tokens):\n\n" + ppl,
         "**Needles in attention mode** (full attention, memory not written; trials per cell: "
         + ", ".join(f"{k}x: {v}" for k, v in t["attention"].items()) + "):\n\n" + att,
+        *([by_style] if by_style else []),
         "**Needles through the fast-weight memory** (DroPE + REPO, sliding-window attention of one chunk, "
         f"a table with a slot per {'token' if TOKENS_PER_SLOT == 1 else f'{TOKENS_PER_SLOT} tokens'} read, "
-        "single needle; trials: " + ", ".join(f"{int(k):,}: {v}" for k, v in t["memory"].items()) + "):\n\n" + mem,
+        "single needle, one and two passes scored from the same readings (the question is asked of a copy "
+        "after the first pass); trials: " + ", ".join(f"{int(k):,}: {v}" for k, v in t["memory"].items()) + "):\n\n" + mem,
     ])
     card = ROOT / "models" / "README.md"
     text = card.read_text()

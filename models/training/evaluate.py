@@ -23,6 +23,15 @@ MEMORY_PIECE = 256  # memory mode: pieces of sliding-window attention; the memor
 LOCATE_WINDOW = 256  # tokens around the place the memory points to that attention re-reads (the training length)
 
 
+def device_of(model: LongLensModel) -> torch.device:
+    return next(model.parameters()).device
+
+
+def as_input(ids, device) -> torch.Tensor:
+    """Token ids as a (1, T) batch on the model's device."""
+    return torch.as_tensor(np.asarray(ids, dtype=np.int64), device=device).unsqueeze(0)
+
+
 @dataclass
 class Mode:
     """How a variant reads: attention over everything, or a sliding window plus the memory."""
@@ -48,8 +57,9 @@ class Reader:
 
     def __init__(self, model: LongLensModel, mode: Mode, total_len: int):
         self.model, self.mode, self.total_len = model, mode, total_len
+        self.device = device_of(model)
         self.caches = [None] * model.cfg.n_layer
-        self.state = MemoryState.fresh(model.cfg, 1, n_subkeys=mode.subkeys or None, track=mode.memory)
+        self.state = MemoryState.fresh(model.cfg, 1, n_subkeys=mode.subkeys or None, device=self.device, track=mode.memory)
         self.offset = 0
 
     @torch.no_grad()
@@ -57,11 +67,17 @@ class Reader:
         piece = MEMORY_PIECE if self.mode.memory else PIECE
         logits = None
         for s in range(0, len(ids), piece):
-            x = torch.as_tensor(np.asarray(ids[s:s + piece], dtype=np.int64)).unsqueeze(0)
+            x = as_input(ids[s:s + piece], self.device)
             ctx = context_for(self.model, self.mode, self.total_len, self.offset)
             logits = self.model(x, ctx, state=self.state, caches=self.caches, write=self.mode.memory)
             self.offset += x.shape[1]
         return logits[0, -1].detach()
+
+    def snapshot(self) -> "Reader":
+        """A copy to ask a question with, leaving this reader's memory and caches as they are."""
+        twin = copy.copy(self)
+        twin.state, twin.caches = copy.deepcopy(self.state), copy.deepcopy(self.caches)
+        return twin
 
     def generate(self, last_logits: torch.Tensor, decode, max_new: int = 48) -> str:
         out: list[int] = []
@@ -80,7 +96,7 @@ def needle_prompt(tok, tokens: np.ndarray, ends_line: np.ndarray, rng: random.Ra
     """RULER-style prompt of about `length` tokens: held-out code with the queried needle at `depth`
     (0..1) and any distractors at random depths, then the question. task: single | multikey | multivalue
     (the question names the key exactly, as RULER's do) or paraphrase (single, the key paraphrased).
-    Returns (haystack ids, question ids, reference values)."""
+    Returns (haystack ids, question ids, the task: its reference values and needle style)."""
     paraphrase = task == "paraphrase"
     nt = make_task(rng, "single" if paraphrase else task, "js", EVAL_WORDS, paraphrase=paraphrase)
     needle_ids = [tok.encode(text).ids for text, _ in nt.needles]
@@ -101,7 +117,7 @@ def needle_prompt(tok, tokens: np.ndarray, ends_line: np.ndarray, rng: random.Ra
         parts += [code[last:points[i]], np.array(needle_ids[i], dtype=np.int64)]
         last = points[i]
     parts.append(code[last:])
-    return np.concatenate(parts), np.array(q_ids, dtype=np.int64), nt.values
+    return np.concatenate(parts), np.array(q_ids, dtype=np.int64), nt
 
 
 def ruler_score(output: str, values: list[str]) -> float:
@@ -116,8 +132,7 @@ def locate(reader: Reader, question: np.ndarray) -> int:
     was last written for. Returns the centre of the winning chunk (absolute position), -1 if none."""
     model, trace = reader.model, {}
     ctx = context_for(model, reader.mode, reader.total_len, reader.offset)
-    x = torch.as_tensor(question).unsqueeze(0)
-    model(x, ctx, state=reader.state, caches=copy.deepcopy(reader.caches), write=False, trace=trace)
+    model(as_input(question, reader.device), ctx, state=reader.state, caches=copy.deepcopy(reader.caches), write=False, trace=trace)
     slots = torch.cat(trace["slots"], 1).flatten()
     weights = torch.cat(trace["weights"], 1).flatten()
     writers = reader.state.writer[0, slots]
@@ -126,7 +141,7 @@ def locate(reader: Reader, question: np.ndarray) -> int:
     if not known.any():
         return -1
     chunk = model.cfg.mem_chunk
-    votes = torch.zeros(int(writers.max()) // chunk + 1).index_add_(0, writers[known] // chunk, weights[known])
+    votes = weights.new_zeros(int(writers.max()) // chunk + 1).index_add_(0, writers[known] // chunk, weights[known])
     return int(votes.argmax()) * chunk + chunk // 2
 
 
@@ -140,24 +155,41 @@ def answer_at(model: LongLensModel, hay: np.ndarray, question: np.ndarray, centr
 
 
 def needle_accuracy(model, mode: Mode, tok, tokens, ends_line, length: int, task: str, trials: int, seed: int = 0):
-    """Mean RULER scores x100 over `trials` prompts at evenly spaced depths: {"answer": the model's own
-    answer}; in memory mode also {"located": attention's answer from where the memory points}."""
+    """Mean RULER scores x100 over `trials` prompts at evenly spaced depths. Attention mode: {"answer"}.
+    Memory mode scores every number of passes up to mode.passes from one reading (the question is asked
+    of a copy after each pass): {"answer:p": the model's own answer, "located:p": attention's answer
+    from where the memory points}. Returns (means, {needle style: (prompts, means)})."""
     rng = random.Random(seed)
     decode = tok.decode
-    totals = {"answer": 0.0, "located": 0.0} if mode.memory else {"answer": 0.0}
+    trials_scores: list[tuple[str, dict[str, float]]] = []
     for i in range(trials):
         depth = i / max(1, trials - 1)
-        hay, question, values = needle_prompt(tok, tokens, ends_line, rng, length, task, depth)
+        hay, question, nt = needle_prompt(tok, tokens, ends_line, rng, length, task, depth)
         reader = Reader(model, mode, len(hay) + len(question))
-        for _ in range(mode.passes):  # memory mode may read the haystack again before the question
+        scores: dict[str, float] = {}
+        for p in range(1, mode.passes + 1):  # memory mode may read the haystack again before the question
             reader.feed(hay)
-        if mode.memory:
-            centre = locate(reader, question)
-            found = answer_at(model, hay, question, centre, decode) if centre >= 0 else ""
-            totals["located"] += ruler_score(found, values)
-        out = reader.generate(reader.feed(question), decode)
-        totals["answer"] += ruler_score(out, values)
-    return {k: 100.0 * v / trials for k, v in totals.items()}
+            # Located first: it reads the memory as the haystack left it (answering writes the question in).
+            outputs = {"located": located_answer(reader, hay, question, decode)} if mode.memory else {}
+            asked = reader.snapshot() if p < mode.passes else reader
+            outputs["answer"] = asked.generate(asked.feed(question), decode)
+            for how, output in outputs.items():
+                scores[f"{how}:{p}" if mode.memory else how] = ruler_score(output, nt.values)
+        trials_scores.append((nt.style, scores))
+    by_style: dict[str, list[dict[str, float]]] = {}
+    for style, scores in trials_scores:
+        by_style.setdefault(style, []).append(scores)
+    return mean_scores([s for _, s in trials_scores]), {st: (len(ss), mean_scores(ss)) for st, ss in sorted(by_style.items())}
+
+
+def mean_scores(trials_scores: list[dict[str, float]]) -> dict[str, float]:
+    return {k: 100.0 * sum(s[k] for s in trials_scores) / len(trials_scores) for k in trials_scores[0]}
+
+
+def located_answer(reader: Reader, hay: np.ndarray, question: np.ndarray, decode) -> str:
+    """Attention's answer from where the memory points ("" if it points nowhere)."""
+    centre = locate(reader, question)
+    return answer_at(reader.model, hay, question, centre, decode) if centre >= 0 else ""
 
 
 @torch.no_grad()
@@ -167,7 +199,7 @@ def perplexity(model: LongLensModel, tokens: np.ndarray, windows: int = 64) -> f
     n = min(windows, (len(tokens) - 1) // L)
     nll, count = 0.0, 0
     for w in range(n):
-        chunk = torch.as_tensor(np.asarray(tokens[w * L:w * L + L + 1], dtype=np.int64)).unsqueeze(0)
+        chunk = as_input(tokens[w * L:w * L + L + 1], device_of(model))
         logits = model(chunk[:, :-1], AttnContext())
         nll += F.cross_entropy(logits[0].detach(), chunk[0, 1:], reduction="sum").item()
         count += L
@@ -183,10 +215,11 @@ def long_nll(model: LongLensModel, tokens: np.ndarray, length: int, seqs: int, b
     for _ in range(seqs):
         ids = random_window(tokens, rng, length + 1)
         caches = [None] * model.cfg.n_layer
-        state = MemoryState.fresh(model.cfg, 1)
+        device = device_of(model)
+        state = MemoryState.fresh(model.cfg, 1, device=device)
         for s in range(0, length, PIECE):
-            x = torch.as_tensor(ids[s:min(s + PIECE, length)]).unsqueeze(0)
-            y = torch.as_tensor(ids[s + 1:min(s + PIECE, length) + 1])
+            x = as_input(ids[s:min(s + PIECE, length)], device)
+            y = as_input(ids[s + 1:min(s + PIECE, length) + 1], device)[0]
             logits = model(x, AttnContext(offset=s, beta=beta, keep_cache=True), state=state, caches=caches, write=False)
             if s + PIECE > length // 2:
                 lo = max(0, length // 2 - s)

@@ -28,6 +28,10 @@ NOUNS = (
 TRAIN_WORDS = (ADJECTIVES[0::2], NOUNS[0::2])
 EVAL_WORDS = (ADJECTIVES[1::2], NOUNS[1::2])
 
+# The share of needles written as code assignments, where the value comes before the key (harder to copy
+# back from than a comment's "... is: value"); the rest are comments. Training and evaluation alike.
+ASSIGN_SHARE = 0.25
+
 COMMENT = {"js": "//", "ts": "//", "c_cpp": "//", "go": "//", "rust": "//", "python": "#"}
 
 
@@ -92,13 +96,14 @@ class NeedleTask:
     question: str
     answer: str
     values: list[str]  # the reference values (RULER metric: case-insensitive substring)
+    style: str  # comment | assign
 
 
 def make_task(rng: random.Random, task: str, lang: str, words=TRAIN_WORDS, paraphrase: bool | None = None) -> NeedleTask:
     """task: single | multikey | multivalue. paraphrase: whether the question paraphrases the key
     (None: 30% of the time, the training mix)."""
     kind = "uuid" if rng.random() < 0.2 else "number"
-    style = "comment" if rng.random() < 0.75 else "assign"
+    style = "comment" if rng.random() < 1 - ASSIGN_SHARE else "assign"
     if paraphrase is None:
         paraphrase = rng.random() < 0.3
     key = make_key(rng, words)
@@ -115,4 +120,4 @@ def make_task(rng: random.Random, task: str, lang: str, words=TRAIN_WORDS, parap
                     lines.append((needle_line(rng, other, make_value(rng, kind), kind, lang, style), other))
             rng.shuffle(lines)
     q = question_text(rng, key, kind, lang, paraphrase, multi=(task == "multivalue"))
-    return NeedleTask(key, lines, q, answer_text(values), values)
+    return NeedleTask(key, lines, q, answer_text(values), values, style)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import torch
 
+from evaluate import Mode, Reader
 from export import load_checkpoint
 from model import AttnContext, LongLensModel, MemoryState, ModelConfig, read_memory, table_subkeys, write_memory
 from needles import EVAL_WORDS, TRAIN_WORDS, make_task
@@ -68,6 +69,25 @@ class MemoryTest(unittest.TestCase):
         self.assertIn(47, named)
         self.assertTrue(torch.equal(whole.hits, parts.hits))
         self.assertTrue(torch.equal(whole.writer, parts.writer))
+
+    def test_a_question_asked_of_a_snapshot_leaves_the_reading_as_it_was(self):
+        """The card scores one and two passes from one reading: after the first pass the question is asked
+        of a snapshot. Asking must give what a one-pass reader gives, and the second pass must read on as
+        if nothing had been asked."""
+        model = tiny()
+        hay, question = torch.randint(1, 97, (40,)).tolist(), torch.randint(1, 97, (6,)).tolist()
+        mode = Mode(memory=True, passes=2)
+
+        def read(passes: int) -> Reader:
+            reader = Reader(model, mode, 46)
+            for _ in range(passes):
+                reader.feed(hay)
+            return reader
+
+        reader = read(1)
+        self.assertTrue(torch.equal(reader.snapshot().feed(question), read(1).feed(question)))
+        reader.feed(hay)
+        self.assertTrue(torch.equal(reader.feed(question), read(2).feed(question)))
 
     def test_a_longer_read_gets_a_larger_table(self):
         self.assertEqual(table_subkeys(100), 16)

@@ -34,7 +34,7 @@ from common import cache_dir, data_dir, tokenizer_path
 # the memory is read after many writes; each write step draws its table size from `mem_tables`
 # (sub-keys per half), so the model learns to read tables from nearly empty to 4 tokens per slot.
 MIX = dict(needle_share=0.5, repeat_share=0.25, window_share=0.5, nowrite_share=0.1, late_nowrite_share=0.4, late_from=0.6,
-           long_share=0.3, long_factor=4)
+           recal_nowrite_share=0.4, long_share=0.3, long_factor=4)
 FULL = dict(
     d_model=256, n_layer=4, n_head=4, d_mlp=640, block_size=256, mem_tables=(16, 32, 64, 128, 256),
     batch=24, rope_steps=2000, recal_steps=300, lr=1e-3, recal_lr=5e-4, warmup=100, ckpt_every=100, **MIX,
@@ -78,10 +78,12 @@ def lr_at(step: int, total: int, peak: float, warmup: int) -> float:
 
 def nowrite_share(hp: dict, phase: str, step: int, steps: int) -> float:
     """Share of steps with the memory left empty (and full attention). The memory is the easier way to
-    retrieve and is learned first; from `late_from` of pre-training on, and in the recalibrations,
-    attention alone must answer more often, or it never learns to copy."""
-    late = phase != "rope" or step >= hp["late_from"] * steps
-    return hp["late_nowrite_share"] if late else hp["nowrite_share"]
+    retrieve and is learned first; from `late_from` of pre-training on attention alone must answer more
+    often, or it never learns to copy. The recalibrations, which re-learn retrieval without RoPE, have
+    their own share."""
+    if phase != "rope":
+        return hp["recal_nowrite_share"]
+    return hp["late_nowrite_share"] if step >= hp["late_from"] * steps else hp["nowrite_share"]
 
 
 def train_step(model: LongLensModel, opt, hp: dict, stream, rng: random.Random, phase: str, step: int, steps: int,
@@ -138,7 +140,7 @@ def train_phase(name: str, model: LongLensModel, steps: int, peak_lr: float, hp:
     ckpt_path = out / f"{name}.pt"
     model.to(device)
     opt = make_optimizer(model, peak_lr)
-    step, seconds, tokens = 0, 0.0, 0
+    step, seconds, tokens, rewarm_from = 0, 0.0, 0, None
     ck = torch.load(ckpt_path, weights_only=False, map_location=device) if ckpt_path.exists() else None
     if ck is not None and ck.get("origin", 0) != origin:
         log(f"{name}: its checkpoint started from pre-training step {ck.get('origin', 0)}, not {origin}: starting over")
@@ -148,16 +150,23 @@ def train_phase(name: str, model: LongLensModel, steps: int, peak_lr: float, hp:
         if ck["step"] >= steps:
             log(f"{name}: done already ({ck['step']} steps)")
             return model, ck
-        opt.load_state_dict(ck["optimizer"])
         step, seconds, tokens = ck["step"], ck["seconds"], ck["tokens"]
+        if "optimizer" in ck:
+            opt.load_state_dict(ck["optimizer"])
+        else:  # weights only (a checkpoint slimmed for transfer): a fresh optimiser warms up again
+            rewarm_from = step
+            log(f"{name}: no optimiser state in the checkpoint: a fresh one, warmed up over {hp['warmup']} steps")
         log(f"{name}: resuming at step {step} of {steps}")
     rng = random.Random(zlib.crc32(f"{name}:{step}".encode()))  # a resumed run draws new batches, reproducibly
     model.train()
     t_last = time.time()
     ema = (float("nan"), float("nan"))
     while step < steps:
+        lr = lr_at(step, steps, peak_lr, hp["warmup"])
+        if rewarm_from is not None:
+            lr *= min(1.0, (step - rewarm_from + 1) / hp["warmup"])
         for group in opt.param_groups:
-            group["lr"] = lr_at(step, steps, peak_lr, hp["warmup"])
+            group["lr"] = lr
         answer_nll, loss, n = train_step(model, opt, hp, stream, rng, name, step, steps, device)
         step += 1
         tokens += n
