@@ -145,6 +145,17 @@ def training_section() -> str:
     ])
 
 
+def targets_line(r: dict) -> str:
+    """The issue's two targets, met or not, from the measured results."""
+    trials = {part: {str(k): v for k, v in counts.items()} for part, counts in r["trials"].items()}  # JSON keys are strings
+    checks = [("DroPE, single needle at 16x", r["attention"].get("DroPE", {}).get("single@16x"), 80.0, trials["attention"].get("16")),
+              ("the memory at 1,048,576 tokens (attention where the memory points, 2 passes)",
+               r["memory"].get("located:1048576:2"), 90.0, trials["memory"].get("1048576"))]
+    return "**Targets**: " + "; ".join(
+        f"{what} >= {goal:.0f}: {score} on {n} prompts ({'met' if score >= goal else 'not met'})"
+        for what, score, goal, n in checks if score is not None) + "."
+
+
 def styles_section(styles: dict) -> str:
     """Single-needle scores split by how the needle is written; "" for results measured before the split.
     styles: variant -> multiple -> style -> [prompts, score]."""
@@ -195,6 +206,7 @@ def write_card(r: dict, quick: bool):
         f"a table with a slot per {'token' if TOKENS_PER_SLOT == 1 else f'{TOKENS_PER_SLOT} tokens'} read, "
         "single needle, one and two passes scored from the same readings (the question is asked of a copy "
         "after the first pass); trials: " + ", ".join(f"{int(k):,}: {v}" for k, v in t["memory"].items()) + "):\n\n" + mem,
+        targets_line(r),
     ])
     card = ROOT / "models" / "README.md"
     text = card.read_text()
