@@ -69,11 +69,14 @@ def smooth(old: float, new: float) -> float:
     return new if old != old else 0.95 * old + 0.05 * new
 
 
-def lr_at(step: int, total: int, peak: float, warmup: int) -> float:
+def lr_at(step: int, total: int, peak: float, warmup: int, warm_from: int = 0) -> float:
+    """Linear warm-up over `warmup` steps from `warm_from` (where the optimiser started), cosine decay to
+    a tenth of the peak by `total`."""
+    ramp = min(1.0, (step - warm_from + 1) / warmup)
     if step < warmup:
-        return peak * (step + 1) / warmup
+        return peak * ramp
     progress = (step - warmup) / max(1, total - warmup)
-    return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+    return ramp * peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
 def nowrite_share(hp: dict, phase: str, step: int, steps: int) -> float:
@@ -140,7 +143,7 @@ def train_phase(name: str, model: LongLensModel, steps: int, peak_lr: float, hp:
     ckpt_path = out / f"{name}.pt"
     model.to(device)
     opt = make_optimizer(model, peak_lr)
-    step, seconds, tokens, rewarm_from = 0, 0.0, 0, None
+    step, seconds, tokens, warm_from = 0, 0.0, 0, 0
     ck = torch.load(ckpt_path, weights_only=False, map_location=device) if ckpt_path.exists() else None
     if ck is not None and ck.get("origin", 0) != origin:
         log(f"{name}: its checkpoint started from pre-training step {ck.get('origin', 0)}, not {origin}: starting over")
@@ -154,7 +157,7 @@ def train_phase(name: str, model: LongLensModel, steps: int, peak_lr: float, hp:
         if "optimizer" in ck:
             opt.load_state_dict(ck["optimizer"])
         else:  # weights only (a checkpoint slimmed for transfer): a fresh optimiser warms up again
-            rewarm_from = step
+            warm_from = step
             log(f"{name}: no optimiser state in the checkpoint: a fresh one, warmed up over {hp['warmup']} steps")
         log(f"{name}: resuming at step {step} of {steps}")
     rng = random.Random(zlib.crc32(f"{name}:{step}".encode()))  # a resumed run draws new batches, reproducibly
@@ -162,11 +165,8 @@ def train_phase(name: str, model: LongLensModel, steps: int, peak_lr: float, hp:
     t_last = time.time()
     ema = (float("nan"), float("nan"))
     while step < steps:
-        lr = lr_at(step, steps, peak_lr, hp["warmup"])
-        if rewarm_from is not None:
-            lr *= min(1.0, (step - rewarm_from + 1) / hp["warmup"])
         for group in opt.param_groups:
-            group["lr"] = lr
+            group["lr"] = lr_at(step, steps, peak_lr, hp["warmup"], warm_from)
         answer_nll, loss, n = train_step(model, opt, hp, stream, rng, name, step, steps, device)
         step += 1
         tokens += n
