@@ -31,10 +31,13 @@ from batches import line_break_tokens  # noqa: E402
 from common import cache_dir, data_dir, tokenizer_path  # noqa: E402
 from evaluate import Mode, needle_accuracy, perplexity  # noqa: E402
 from export import load_checkpoint  # noqa: E402
-from model import TOKENS_PER_SLOT, table_subkeys  # noqa: E402
+from model import TOKENS_PER_SLOT, table_subkeys, with_local_heads  # noqa: E402
 
 START, END = "<!-- model-card:start -->", "<!-- model-card:end -->"
 VARIANTS = [("RoPE", "rope", False), ("RoPE + YaRN", "rope", True), ("DroPE", "drope", False), ("DroPE + REPO", "repo", False)]
+# The DroPE variants read with their fitted local heads (fit_local_heads.py); these rows read the same weights
+# with every head global, single needles beyond the training length only, to show what the local heads do.
+GLOBAL_VARIANTS = [("DroPE, all heads global", "drope"), ("DroPE + REPO, all heads global", "repo")]
 
 
 def table(header: list[str], rows: list[list]) -> str:
@@ -77,11 +80,14 @@ def main():
         multiples, trials = (1, 4), {1: 1, 4: 1}
     tasks_at = {1: ("single", "multikey", "multivalue", "paraphrase"), 4: ("single", "multikey", "multivalue"),
                 16: ("single", "multikey", "multivalue", "paraphrase"), 64: ("single",)}
-    for label, name, yarn in VARIANTS:
+    variants = [(label, models[name], yarn, tasks_at) for label, name, yarn in VARIANTS]
+    variants += [(label, with_local_heads(models[name], [], 0), False, {x: ("single",) for x in multiples if x > 1})
+                 for label, name in GLOBAL_VARIANTS if models[name].cfg.local_heads]
+    for label, model, yarn, tasks in variants:
         row = results["attention"].setdefault(label, {})
         for x in multiples:
-            for task in tasks_at[x]:
-                means, styles = needle_accuracy(models[name], Mode(yarn=yarn), tok, hay, ends_line, x * L, task, trials[x])
+            for task in tasks.get(x, ()):
+                means, styles = needle_accuracy(model, Mode(yarn=yarn), tok, hay, ends_line, x * L, task, trials[x])
                 acc = means["answer"]
                 row[f"{task}@{x}x"] = round(acc, 1)
                 if task == "single":
@@ -138,8 +144,10 @@ def training_section() -> str:
     device = tr.get("device", "cpu")
     machine = (f"one {device}" + (f" (torch {tr['torch']})" if "torch" in tr else "") if device != "cpu" else
                f"{os.cpu_count()} CPU cores ({platform.machine()}), torch {torch.__version__}, {tr.get('threads', '?')} threads")
+    local = ", ".join(f"{layer}.{h}" for layer, heads in enumerate(m.get("local_heads", [])) for h in heads)
+    local = f"; the shipped model's local heads (layer.head) {local}, window {m['local_window']}" if local else "; every head global"
     return "\n\n".join([
-        "**Sizes** (pos modes: " + ", ".join(m["pos_modes"]) + f"; DroPE beta_c = {m['beta_c']}):\n\n" + sizes,
+        "**Sizes** (pos modes: " + ", ".join(m["pos_modes"]) + f"; DroPE beta_c = {m['beta_c']}{local}):\n\n" + sizes,
         f"**Training** on {machine}; batch {tr.get('hyperparameters', {}).get('batch', '?')} x {m['block_size']} tokens:\n\n" + phases,
         f"**Corpus**: {n_train} pinned npm packages for training, {n_held} disjoint ones held out "
         "(`models/training/corpus.json`, licences recorded per package):\n\n" + data,
@@ -170,7 +178,7 @@ def styles_section(styles: dict) -> str:
         return " / ".join(str(by[style][at]) if style in by else "-" for style in both)
 
     counts = ", ".join(f"{m}: {pair(first[m], 0)}" for m in multiples)
-    rows = [[variant] + [pair(v[m], 1) for m in multiples] for variant, v in styles.items()]
+    rows = [[variant] + [pair(v.get(m, {}), 1) for m in multiples] for variant, v in styles.items()]
     return ("**Single needle by how it is written**: a comment (`// One of the special magic numbers for "
             "quiet-river is: 1234567.`) / an assignment (`const magicQuietRiver = 1234567; // special magic number "
             f"for quiet-river`), where the value comes before the key (prompts per style, {counts}):\n\n"
@@ -200,7 +208,9 @@ def write_card(r: dict, quick: bool):
         f"occur in training; questions name the key exactly as RULER's do, except `paraphrase`, a single "
         f"needle asked for as \"the quiet river\" when planted as `quiet-river`).",
         "**Held-out perplexity** at the training length (" + f"{L} tokens):\n\n" + ppl,
-        "**Needles in attention mode** (full attention, memory not written; trials per cell: "
+        "**Needles in attention mode** (full attention, memory not written; the DroPE rows read with the local "
+        "heads fitted after training (`fit_local_heads.py`, on calibration needles in training code), the \"all heads "
+        "global\" rows without them; trials per cell: "
         + ", ".join(f"{k}x: {v}" for k, v in t["attention"].items()) + "):\n\n" + att,
         *([by_style] if by_style else []),
         "**Needles through the fast-weight memory** (DroPE + REPO, sliding-window attention of one chunk, "

@@ -92,13 +92,15 @@ class Reader:
         return decode(out).split("\n")[0]
 
 
-def needle_prompt(tok, tokens: np.ndarray, ends_line: np.ndarray, rng: random.Random, length: int, task: str, depth: float):
-    """RULER-style prompt of about `length` tokens: held-out code with the queried needle at `depth`
-    (0..1) and any distractors at random depths, then the question. task: single | multikey | multivalue
-    (the question names the key exactly, as RULER's do) or paraphrase (single, the key paraphrased).
-    Returns (haystack ids, question ids, the task: its reference values and needle style)."""
+def needle_prompt(tok, tokens: np.ndarray, ends_line: np.ndarray, rng: random.Random, length: int, task: str, depth: float,
+                  words=EVAL_WORDS):
+    """RULER-style prompt of about `length` tokens: code (held-out, for evaluation) with the queried needle at
+    `depth` (0..1) and any distractors at random depths, then the question. task: single | multikey |
+    multivalue (the question names the key exactly, as RULER's do) or paraphrase (single, the key
+    paraphrased). Keys are drawn from `words`. Returns (haystack ids, question ids, the task: its reference
+    values and needle style)."""
     paraphrase = task == "paraphrase"
-    nt = make_task(rng, "single" if paraphrase else task, "js", EVAL_WORDS, paraphrase=paraphrase)
+    nt = make_task(rng, "single" if paraphrase else task, "js", words, paraphrase=paraphrase)
     needle_ids = [tok.encode(text).ids for text, _ in nt.needles]
     q_ids = tok.encode(nt.question).ids
     budget = length - len(q_ids) - sum(map(len, needle_ids))
@@ -154,7 +156,8 @@ def answer_at(model: LongLensModel, hay: np.ndarray, question: np.ndarray, centr
     return reader.generate(reader.feed(question), decode)
 
 
-def needle_accuracy(model, mode: Mode, tok, tokens, ends_line, length: int, task: str, trials: int, seed: int = 0):
+def needle_accuracy(model, mode: Mode, tok, tokens, ends_line, length: int, task: str, trials: int, seed: int = 0,
+                    words=EVAL_WORDS):
     """Mean RULER scores x100 over `trials` prompts at evenly spaced depths. Attention mode: {"answer"}.
     Memory mode scores every number of passes up to mode.passes from one reading (the question is asked
     of a copy after each pass): {"answer:p": the model's own answer, "located:p": attention's answer
@@ -164,7 +167,7 @@ def needle_accuracy(model, mode: Mode, tok, tokens, ends_line, length: int, task
     trials_scores: list[tuple[str, dict[str, float]]] = []
     for i in range(trials):
         depth = i / max(1, trials - 1)
-        hay, question, nt = needle_prompt(tok, tokens, ends_line, rng, length, task, depth)
+        hay, question, nt = needle_prompt(tok, tokens, ends_line, rng, length, task, depth, words)
         reader = Reader(model, mode, len(hay) + len(question))
         scores: dict[str, float] = {}
         for p in range(1, mode.passes + 1):  # memory mode may read the haystack again before the question
@@ -180,6 +183,25 @@ def needle_accuracy(model, mode: Mode, tok, tokens, ends_line, length: int, task
     for style, scores in trials_scores:
         by_style.setdefault(style, []).append(scores)
     return mean_scores([s for _, s in trials_scores]), {st: (len(ss), mean_scores(ss)) for st, ss in sorted(by_style.items())}
+
+
+@torch.no_grad()
+def needle_answer_nll(model, tok, tokens, ends_line, length: int, trials: int, seed: int, words) -> float:
+    """Mean next-token loss of the reference answer after single-needle prompts (attention mode): a
+    smoother measure of retrieval than the 0/1 RULER score, for fitting on few prompts."""
+    rng = random.Random(seed)
+    losses = []
+    for i in range(trials):
+        hay, question, nt = needle_prompt(tok, tokens, ends_line, rng, length, "single", i / max(1, trials - 1), words)
+        answer = np.array(tok.encode(nt.answer).ids, dtype=np.int64)
+        reader = Reader(model, Mode(), len(hay) + len(question) + len(answer))
+        reader.feed(hay)
+        tail = np.concatenate([question, answer])
+        ctx = context_for(model, reader.mode, reader.total_len, reader.offset)
+        logits = model(as_input(tail, reader.device), ctx, state=reader.state, caches=reader.caches, write=False)
+        at = slice(len(question) - 1, len(tail) - 1)  # the positions that predict the answer's tokens
+        losses.append(F.cross_entropy(logits[0, at], torch.as_tensor(answer, device=reader.device)).item())
+    return float(np.mean(losses))
 
 
 def mean_scores(trials_scores: list[dict[str, float]]) -> dict[str, float]:

@@ -40,12 +40,17 @@ def fit(ck_path, tokens: np.ndarray, smoke: bool, log) -> float:
         log(f"  {ck_path.name} c={c:.2f} loss={loss / len(lengths):.4f}")
         if best is None or loss < best[1]:
             best = (c, loss)
+    update_config(ck_path, beta_c=best[0])
+    return best[0]
+
+
+def update_config(ck_path, **fields):
+    """Stores fitted values in a checkpoint's own config (export and the runtime read them from there)."""
     ck = torch.load(ck_path, weights_only=False)
-    ck["config"]["beta_c"] = best[0]
+    ck["config"].update(fields)
     tmp = ck_path.with_suffix(".tmp")
     torch.save(ck, tmp)
     os.replace(tmp, ck_path)
-    return best[0]
 
 
 def main():

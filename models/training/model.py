@@ -64,10 +64,12 @@ class Repositioner(nn.Module):
 
 
 class Attention(nn.Module):
-    def __init__(self, cfg: "ModelConfig", pos_mode: str):
+    def __init__(self, cfg: "ModelConfig", pos_mode: str, local_heads: list[int] = ()):
         super().__init__()
         assert pos_mode in POS_MODES, pos_mode
+        assert all(0 <= h < cfg.n_head for h in local_heads), local_heads
         self.n_head = cfg.n_head
+        self.local_heads, self.local_window = list(local_heads), cfg.local_window
         self.d_head = cfg.d_model // cfg.n_head
         self.theta = cfg.rope_theta
         self.pos_mode = pos_mode
@@ -102,13 +104,13 @@ class Attention(nn.Module):
             scale *= (0.1 * math.log(ctx.yarn_scale) + 1.0) ** 2  # YaRN's attention temperature
         if ctx.want_probs or ctx.manual:
             att = (q @ k.transpose(-2, -1)) * scale  # (B, H, T, P+T)
-            att = att.masked_fill(~ctx.mask(T, P, h.device), float("-inf"))
+            att = att.masked_fill(~self.mask(ctx, T, P, h.device), float("-inf"))
             probs = att.softmax(-1)
             y = probs @ v
         else:
             probs = None
-            if ctx.window or P:
-                y = F.scaled_dot_product_attention(q, k, v, attn_mask=ctx.mask(T, P, h.device), scale=scale)
+            if ctx.window or P or self.local_heads:
+                y = F.scaled_dot_product_attention(q, k, v, attn_mask=self.mask(ctx, T, P, h.device), scale=scale)
             else:
                 y = F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=scale)
         y = y.transpose(1, 2).reshape(B, T, D)
@@ -118,6 +120,16 @@ class Attention(nn.Module):
             if isinstance(ctx.window, int) and ctx.window:  # a sliding window needs only its last keys
                 new_cache = {"k": k[:, :, -ctx.window:], "v": v[:, :, -ctx.window:]}
         return self.proj(y), new_cache, (probs if ctx.want_probs else None), positions
+
+    def mask(self, ctx: "AttnContext", T: int, P: int, device):
+        """ctx's (T, P+T) mask, narrowed for the local heads to their last local_window keys: (H, T, P+T)."""
+        m = ctx.mask(T, P, device)
+        if not self.local_heads:
+            return m
+        local = torch.zeros(self.n_head, 1, 1, dtype=torch.bool, device=device)
+        local[self.local_heads] = True
+        qi, kj = query_key_positions(T, P, device)
+        return m & (~local | (kj > qi - self.local_window))
 
 
 class ShortConv(nn.Module):
@@ -285,11 +297,11 @@ def update_keys(keys, q, topk: int, lr: float):
 
 
 class Block(nn.Module):
-    def __init__(self, cfg: "ModelConfig", pos_mode: str, has_memory: bool):
+    def __init__(self, cfg: "ModelConfig", pos_mode: str, has_memory: bool, local_heads: list[int] = ()):
         super().__init__()
         self.conv = ShortConv(cfg.d_model, cfg.conv_width)
         self.ln1 = RMSNorm(cfg.d_model)
-        self.attn = Attention(cfg, pos_mode)
+        self.attn = Attention(cfg, pos_mode, local_heads)
         self.ln2 = RMSNorm(cfg.d_model)
         self.mlp = SwiGLU(cfg.d_model, cfg.d_mlp)
         self.memory = FastWeightMemory(cfg) if has_memory else None
@@ -325,6 +337,10 @@ class ModelConfig:
     mem_key_lr: float = 0.05
     mem_key_seed: int = 1234
     beta_c: float = 0.0  # DroPE logit temperature: beta = 1 + c * ln(L / block_size)
+    # Heads that attend locally at the training length keep reading only their last local_window keys at
+    # any length (fitted after recalibration, like beta_c): per layer, the head indices. Empty: all global.
+    local_heads: list = field(default_factory=list)
+    local_window: int = 0
 
     def to_dict(self):
         return asdict(self)
@@ -345,14 +361,18 @@ class AttnContext:
 
     def mask(self, T: int, P: int, device):
         """Boolean (T, P+T): query i (absolute P+i) may see key j."""
-        qi = torch.arange(T, device=device).unsqueeze(1) + P
-        kj = torch.arange(P + T, device=device).unsqueeze(0)
+        qi, kj = query_key_positions(T, P, device)
         m = kj <= qi
         if isinstance(self.window, torch.Tensor):  # traced for export: 0 means full attention
             m = m & ((kj > qi - self.window) | (self.window <= 0))
         elif self.window:
             m = m & (kj > qi - self.window)
         return m
+
+
+def query_key_positions(T: int, P: int, device):
+    """Absolute positions of a piece's T queries (a column) and of its P cached + T new keys (a row)."""
+    return torch.arange(T, device=device).unsqueeze(1) + P, torch.arange(P + T, device=device).unsqueeze(0)
 
 
 def beta_for(cfg: ModelConfig, length: int) -> float:
@@ -363,10 +383,12 @@ class LongLensModel(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         assert len(cfg.pos_modes) == cfg.n_layer
+        assert not cfg.local_heads or len(cfg.local_heads) == cfg.n_layer, cfg.local_heads
         self.cfg = cfg
         self.embed = nn.Embedding(cfg.vocab_size, cfg.d_model)
         self.blocks = nn.ModuleList(
-            Block(cfg, cfg.pos_modes[i], has_memory=(i == cfg.mem_layer)) for i in range(cfg.n_layer)
+            Block(cfg, cfg.pos_modes[i], has_memory=(i == cfg.mem_layer),
+                  local_heads=cfg.local_heads[i] if cfg.local_heads else ()) for i in range(cfg.n_layer)
         )
         self.ln_f = RMSNorm(cfg.d_model)
         self.head = nn.Linear(cfg.d_model, cfg.vocab_size, bias=False)
@@ -466,3 +488,12 @@ def with_pos_modes(model: LongLensModel, pos_modes: list) -> LongLensModel:
     assert not unexpected, unexpected
     assert all(".repo." in k for k in missing), missing
     return new
+
+
+def with_local_heads(model: LongLensModel, heads: list[list[int]], window: int) -> LongLensModel:
+    """A copy of model whose given heads (per layer) read only their last `window` keys; no heads: all global."""
+    local = any(heads)
+    cfg = ModelConfig(**{**model.cfg.to_dict(), "local_heads": heads if local else [], "local_window": window if local else 0})
+    new = LongLensModel(cfg)
+    new.load_state_dict(model.state_dict())
+    return new.train(model.training)

@@ -27,6 +27,12 @@ NOUNS = (
 # Every other word goes to evaluation, so no evaluation key was ever seen in training.
 TRAIN_WORDS = (ADJECTIVES[0::2], NOUNS[0::2])
 EVAL_WORDS = (ADJECTIVES[1::2], NOUNS[1::2])
+# Keys for fitting the long-context calibration after training (fit_local_heads.py): in neither list above,
+# so the fit sees no evaluation key and no key the model was trained on.
+CALIBRATION_WORDS = (
+    "azure brisk coral dainty frosty gloomy hasty lofty murky nimble plush rusty sleek stormy sunny swift".split(),
+    "acorn beacon cobalt copper domino fossil galaxy granite hazel magnet nugget pepper pylon raven sparrow thistle".split(),
+)
 
 # The share of needles written as code assignments, where the value comes before the key (harder to copy
 # back from than a comment's "... is: value"); the rest are comments. Training and evaluation alike.

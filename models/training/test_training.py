@@ -12,8 +12,9 @@ import torch
 
 from evaluate import Mode, Reader
 from export import load_checkpoint
-from model import AttnContext, LongLensModel, MemoryState, ModelConfig, read_memory, table_subkeys, write_memory
-from needles import EVAL_WORDS, TRAIN_WORDS, make_task
+from model import (AttnContext, LongLensModel, MemoryState, ModelConfig, read_memory, table_subkeys, with_local_heads,
+                   write_memory)
+from needles import CALIBRATION_WORDS, EVAL_WORDS, TRAIN_WORDS, make_task
 
 
 def tiny(pos_modes=("none", "repo", "repo"), mem_chunk=8) -> LongLensModel:
@@ -96,6 +97,28 @@ class MemoryTest(unittest.TestCase):
         self.assertEqual(table_subkeys(10**9), 1024)
 
 
+class LocalHeadsTest(unittest.TestCase):
+    def test_a_local_head_never_sees_beyond_its_window_and_the_rest_stay_global(self):
+        model = with_local_heads(tiny(), [[0], [0], [0]], 8)
+        attn = model.blocks[0].attn
+        with torch.no_grad():
+            h = model.blocks[0].ln1(model.embed(torch.randint(0, 97, (1, 40))))
+            _, _, probs, _ = attn(h, AttnContext(want_probs=True), None)
+        self.assertEqual(probs[0, 0, -1, :-8].abs().max().item(), 0.0)  # head 0: nothing before its last 8 keys
+        self.assertGreater(probs[0, 1, -1, :-8].sum().item(), 0.1)  # head 1 reads everything
+
+    def test_local_heads_read_the_same_in_pieces_as_at_once(self):
+        model = with_local_heads(tiny(), [[1], [], [0, 1]], 8)
+        ids = torch.randint(0, 97, (1, 48))
+        with torch.no_grad():
+            whole = model(ids, AttnContext(), write=False)
+            caches = [None] * 3
+            parts = [model(ids[:, a:b], AttnContext(keep_cache=True, offset=a), caches=caches, write=False)
+                     for a, b in ((0, 16), (16, 24), (24, 48))]
+        self.assertLess((torch.cat(parts, 1) - whole).abs().max().item(), 1e-4)
+        self.assertGreater((whole - tiny()(ids, AttnContext(), write=False)).abs().max().item(), 1e-3)  # they do act
+
+
 class CopyTest(unittest.TestCase):
     def test_a_small_model_learns_to_copy_a_repeated_random_sequence(self):
         """The induction (copy) circuit needles rest on must be learnable by this architecture: at toy size
@@ -128,10 +151,10 @@ class ExportTest(unittest.TestCase):
 
 
 class NeedleTest(unittest.TestCase):
-    def test_training_and_evaluation_keys_never_meet(self):
-        train = {w for ws in TRAIN_WORDS for w in ws}
-        evaluation = {w for ws in EVAL_WORDS for w in ws}
+    def test_training_evaluation_and_calibration_keys_never_meet(self):
+        train, evaluation, calibration = ({w for ws in words for w in ws} for words in (TRAIN_WORDS, EVAL_WORDS, CALIBRATION_WORDS))
         self.assertFalse(train & evaluation)
+        self.assertFalse((train | evaluation) & calibration)
 
     def test_every_value_is_planted_and_the_question_names_the_key(self):
         rng = random.Random(5)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuild the LongLens model from scratch: corpus -> tokenizer -> data -> train (rope, drope, repo)
-# -> fit DroPE's temperature -> export ONNX + parity vectors. `--smoke` runs it all at toy size into
+# -> fit DroPE's temperature and local heads -> export ONNX + parity vectors. `--smoke` runs it all at toy size into
 # the cache (the shipped models/ and test fixtures are only written by a full run). Other options go to
 # train.py, e.g. on a GPU: --device cuda --batch 128 --lr 1.5e-3 --ckpt-every 2000 --time-budget 470.
 # Every step is resumable: rerunning continues from the last checkpoint.
@@ -30,6 +30,7 @@ echo "== tokenizer"; "$py" tokenizer_train.py $smoke
 echo "== data";      "$py" prepare.py $smoke
 echo "== train";     "$py" train.py $smoke "${train_args[@]}"
 echo "== fit beta";  "$py" fit_beta.py $smoke
+echo "== fit local heads"; "$py" fit_local_heads.py $smoke
 run="$cache/training${smoke:+/smoke}/run"
 if [ -n "$smoke" ]; then
   out="$run/export"; fixtures="$run/export/fixtures"; tokenizer="$cache/training/smoke/tokenizer.json"

@@ -90,6 +90,11 @@ describe("model loading refuses what does not match", () => {
     await assert.rejects(ModelGraphs.load(dir), /logits has width \d+ but .* says vocab_size = \d+/);
   });
 
+  test("a local head the model does not have is refused, naming the field", async () => {
+    const dir = copyWithConfig((c) => (c.model.local_heads = Array.from({ length: c.model.n_layer }, () => [c.model.n_head])));
+    await assert.rejects(ModelGraphs.load(dir), /model\.local_heads must be \[\] or list/);
+  });
+
   test("a graph whose inputs differ from the config is refused", async () => {
     const dir = copyWithConfig((c) => c.variants.longlens.pre.inputs.push("extra_input"));
     await assert.rejects(ModelGraphs.load(dir), /does not match .*longlens\.json/);

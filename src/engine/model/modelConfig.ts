@@ -30,6 +30,9 @@ export interface ModelHyperparameters {
   mem_key_lr: number;
   mem_key_seed: number;
   beta_c: number;
+  /** Per layer, the heads that read only their last local_window keys at any length (baked into the graphs); [] when none. */
+  local_heads: number[][];
+  local_window: number;
 }
 
 export interface GraphEntry {
@@ -43,6 +46,8 @@ export interface GraphEntry {
 export interface VariantEntry {
   pos_modes: PositionMode[];
   beta_c: number;
+  local_heads: number[][];
+  local_window: number;
   pre: GraphEntry;
   post: GraphEntry;
 }
@@ -57,6 +62,7 @@ export interface ModelConfigFile {
 const NUMBER_FIELDS = [
   "vocab_size", "n_layer", "n_head", "d_model", "d_mlp", "block_size", "rope_theta", "conv_width", "mem_layer",
   "mem_subkeys", "mem_kdim", "mem_vdim", "mem_topk", "mem_chunk", "mem_key_lr", "beta_c",
+  "local_window",
 ] as const;
 
 export const MODEL_CONFIG_FILE = "longlens.json";
@@ -86,6 +92,15 @@ export function readModelConfig(dir: string): ModelConfigFile {
   }
   if (!Array.isArray(model!.pos_modes) || model!.pos_modes.length !== model!.n_layer) {
     throw new LongLensError(`${path}: model.pos_modes must list one mode per layer (${model!.n_layer}).`, "MODEL_CONFIG");
+  }
+  const heads = model!.local_heads;
+  const isHead = (h: unknown) => Number.isInteger(h) && (h as number) >= 0 && (h as number) < model!.n_head!;
+  if (!Array.isArray(heads) || (heads.length !== 0 && heads.length !== model!.n_layer) ||
+      !heads.every((layer) => Array.isArray(layer) && layer.every(isHead))) {
+    throw new LongLensError(
+      `${path}: model.local_heads must be [] or list, for each of the ${model!.n_layer} layers, head indices below ${model!.n_head}.`,
+      "MODEL_CONFIG",
+    );
   }
   if (!config.variants || typeof config.variants !== "object") {
     throw new LongLensError(`${path}: variants is missing.`, "MODEL_CONFIG");
