@@ -122,6 +122,13 @@ def needle_prompt(tok, tokens: np.ndarray, ends_line: np.ndarray, rng: random.Ra
     return np.concatenate(parts), np.array(q_ids, dtype=np.int64), nt
 
 
+def needle_prompts(tok, tokens, ends_line, length: int, task: str, trials: int, seed: int, words):
+    """`trials` prompts (needle_prompt) at evenly spaced depths, drawn reproducibly from `seed`."""
+    rng = random.Random(seed)
+    for i in range(trials):
+        yield needle_prompt(tok, tokens, ends_line, rng, length, task, i / max(1, trials - 1), words)
+
+
 def ruler_score(output: str, values: list[str]) -> float:
     """RULER's metric: the share of reference values found in the output (case-insensitive substring)."""
     return sum(v.lower() in output.lower() for v in values) / len(values)
@@ -162,12 +169,9 @@ def needle_accuracy(model, mode: Mode, tok, tokens, ends_line, length: int, task
     Memory mode scores every number of passes up to mode.passes from one reading (the question is asked
     of a copy after each pass): {"answer:p": the model's own answer, "located:p": attention's answer
     from where the memory points}. Returns (means, {needle style: (prompts, means)})."""
-    rng = random.Random(seed)
     decode = tok.decode
     trials_scores: list[tuple[str, dict[str, float]]] = []
-    for i in range(trials):
-        depth = i / max(1, trials - 1)
-        hay, question, nt = needle_prompt(tok, tokens, ends_line, rng, length, task, depth, words)
+    for hay, question, nt in needle_prompts(tok, tokens, ends_line, length, task, trials, seed, words):
         reader = Reader(model, mode, len(hay) + len(question))
         scores: dict[str, float] = {}
         for p in range(1, mode.passes + 1):  # memory mode may read the haystack again before the question
@@ -189,10 +193,8 @@ def needle_accuracy(model, mode: Mode, tok, tokens, ends_line, length: int, task
 def needle_answer_nll(model, tok, tokens, ends_line, length: int, trials: int, seed: int, words) -> float:
     """Mean next-token loss of the reference answer after single-needle prompts (attention mode): a
     smoother measure of retrieval than the 0/1 RULER score, for fitting on few prompts."""
-    rng = random.Random(seed)
     losses = []
-    for i in range(trials):
-        hay, question, nt = needle_prompt(tok, tokens, ends_line, rng, length, "single", i / max(1, trials - 1), words)
+    for hay, question, nt in needle_prompts(tok, tokens, ends_line, length, "single", trials, seed, words):
         answer = np.array(tok.encode(nt.answer).ids, dtype=np.int64)
         reader = Reader(model, Mode(), len(hay) + len(question) + len(answer))
         reader.feed(hay)

@@ -40,14 +40,15 @@ def locality(model: LongLensModel, tokens: np.ndarray, windows, samples: int, se
     L = model.cfg.block_size
     draw = random.Random(seed)
     lag = (torch.arange(L).view(-1, 1) - torch.arange(L).view(1, -1))[L // 2:]
+    within = [(lag >= 0) & (lag < w) for w in windows]  # (queries, keys) per window
     mass = torch.zeros(model.cfg.n_layer, model.cfg.n_head, len(windows))
     for _ in range(samples):
         trace: dict = {}
         model(as_input(random_window(tokens, draw, L), "cpu"), AttnContext(want_probs=True), trace=trace, write=False)
         for layer, probs in trace["probs"].items():
             p = probs[0, :, L // 2:]  # (H, queries, keys)
-            for a, w in enumerate(windows):
-                mass[layer, :, a] += (p * ((lag >= 0) & (lag < w))).sum(-1).mean(-1) / samples
+            for a, near in enumerate(within):
+                mass[layer, :, a] += (p * near).sum(-1).mean(-1) / samples
     return mass
 
 
@@ -56,7 +57,7 @@ def fit(ck_path, tokens: np.ndarray, tok, hp: dict, log) -> tuple[list[list[int]
     ends = line_break_tokens(tok)
     mass = locality(model, tokens, hp["windows"], hp["samples"])
     n_layer, n_head = model.cfg.n_layer, model.cfg.n_head
-    candidates = [([[]] * n_layer, 0)]  # every head global
+    candidates = [([], 0)]  # every head global
     for a, w in enumerate(hp["windows"]):
         for tau in hp["taus"]:
             heads = [[h for h in range(n_head) if mass[layer, h, a] >= tau] for layer in range(n_layer)]
@@ -72,7 +73,7 @@ def fit(ck_path, tokens: np.ndarray, tok, hp: dict, log) -> tuple[list[list[int]
         if best is None or sum(losses) < best[0]:
             best = (sum(losses), heads, w)
     _, heads, w = best
-    return (heads, w) if any(heads) else ([], 0)
+    return heads, w
 
 
 def main():
