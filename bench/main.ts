@@ -10,20 +10,32 @@ type Bench = (args: string[]) => Promise<string>;
 
 const ROOT = path.join(__dirname, "..");
 
-/** The model card's numbers come from PyTorch checkpoints, so this one runs in the training virtualenv. */
-async function modelCardBench(args: string[]): Promise<string> {
-  const cache = process.env.LONGLENS_CACHE ?? path.join(process.env.HOME ?? "", ".cache", "longlens");
-  const python = path.join(process.env.LONGLENS_VENV ?? path.join(cache, "venv"), "bin", "python");
-  const run = spawnSync(python, [path.join(__dirname, "model_card.py"), ...args], { stdio: ["ignore", "inherit", "inherit"] });
-  if (run.error || run.status !== 0) {
-    throw new LongLensError(`model-card failed (${run.error?.message ?? `exit ${run.status}`}); run \`npm run train\` first.`);
-  }
-  return "models/README.md updated";
+/** Benchmarks measured on the PyTorch checkpoints run in the training virtualenv; `requirements` (beside the
+ * training ones) are installed into it first, a no-op once they are there. */
+function pythonBench(script: string, requirements?: string): Bench {
+  return async (args) => {
+    const cache = process.env.LONGLENS_CACHE ?? path.join(process.env.HOME ?? "", ".cache", "longlens");
+    const venv = process.env.LONGLENS_VENV ?? path.join(cache, "venv");
+    const steps: [string, string[]][] = [];
+    if (requirements) {
+      steps.push([path.join(venv, "bin", "pip"), ["install", "-q", "--disable-pip-version-check", "-r", path.join(ROOT, "models", "training", requirements)]]);
+    }
+    steps.push([path.join(venv, "bin", "python"), [path.join(__dirname, script), ...args]]);
+    for (const [command, commandArgs] of steps) {
+      const run = spawnSync(command, commandArgs, { stdio: ["ignore", "inherit", "inherit"] });
+      if (run.error || run.status !== 0) {
+        throw new LongLensError(`${script} failed (${run.error?.message ?? `exit ${run.status}`}); run \`npm run train\` first.`);
+      }
+    }
+    return args.includes("--write") || args.includes("--render") ? "models/README.md updated" : "";
+  };
 }
 
 const BENCHES: Record<string, Bench> = {
   walk: walkBench,
-  "model-card": modelCardBench, // writes models/README.md itself with --write
+  // These two write their section of models/README.md themselves (--write, or --render from their JSON).
+  "model-card": pythonBench("model_card.py"),
+  retrieval: pythonBench("retrieval.py", "requirements-bench.txt"),
 };
 
 /** Benchmarks whose report has a section in README.md. */

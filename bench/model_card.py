@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import sys
@@ -96,7 +97,7 @@ def main():
                 print(f"attention {label} {task} {x}x ({x * L} tokens): {acc:.1f}", flush=True)
 
     lengths = (16_384, 131_072, 1_048_576)
-    mem_trials = {16_384: 8 if args.quick else 16, 131_072: 4 if args.quick else 8, 1_048_576: 4 if args.quick else 6}
+    mem_trials = {16_384: 16 if args.quick else 32, 131_072: 8 if args.quick else 16, 1_048_576: 6 if args.quick else 12}
     if args.smoke:
         lengths, mem_trials = (2_048,), {2_048: 1}
     for n in lengths:  # one and two passes from the same readings
@@ -154,15 +155,28 @@ def training_section() -> str:
     ])
 
 
+def wilson(score: float, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% Wilson interval (x100) of a share measured on n prompts, each scored 0 or 1."""
+    p = score / 100
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return 100 * max(0.0, centre - half), 100 * min(1.0, centre + half)
+
+
 def targets_line(r: dict) -> str:
-    """The issue's two targets, met or not, from the measured results."""
+    """The issue's two targets, met or not (by the measured share), with how sure that share is."""
     trials = r["trials"]
     checks = [("DroPE, single needle at 16x", r["attention"].get("DroPE", {}).get("single@16x"), 80.0, trials["attention"].get("16")),
               ("the memory at 1,048,576 tokens (attention where the memory points, 2 passes)",
                r["memory"].get("located:1048576:2"), 90.0, trials["memory"].get("1048576"))]
-    return "**Targets**: " + "; ".join(
-        f"{what} >= {goal:.0f}: {score} on {n} prompts ({'met' if score >= goal else 'not met'})"
-        for what, score, goal, n in checks if score is not None) + "."
+    parts = []
+    for what, score, goal, n in checks:
+        if score is None:
+            continue
+        lo, hi = wilson(score, n)
+        parts.append(f"{what} >= {goal:.0f}: {score} on {n} prompts, 95% interval {lo:.0f}-{hi:.0f} "
+                     f"({'met' if score >= goal else 'not met'})")
+    return "**Targets**: " + "; ".join(parts) + "."
 
 
 def styles_section(styles: dict) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import torch
 
+from doc_pairs import brace_pairs, python_pairs
 from evaluate import Mode, Reader
 from export import load_checkpoint
 from model import (AttnContext, LongLensModel, MemoryState, ModelConfig, read_memory, table_subkeys, with_local_heads,
@@ -148,6 +149,51 @@ class ExportTest(unittest.TestCase):
             with self.assertRaises((SystemExit, RuntimeError)) as caught:
                 load_checkpoint(path)
             self.assertIn("bad.pt", str(caught.exception))
+
+
+class DocPairsTest(unittest.TestCase):
+    JS = """/**
+ * Parse a semver range into its comparator sets.
+ * @param {string} range
+ */
+function parseRange(range) {
+  const sets = range.split('||');
+  return sets.map((s) => s.trim());
+}
+
+/** The cache of parsed ranges, kept between calls. */
+const cache = new Map();
+
+/**
+ * Returns whether the given version satisfies the range.
+ */
+if (legacy) {
+  return false;
+}
+"""
+    PY = '''def load(path, strict=False):
+    """Read a config file and return its settings as a dict.
+
+    Args:
+        path: where it is.
+    """
+    text = open(path).read()
+    return parse(text, strict)
+'''
+
+    def test_a_doc_comment_pairs_with_the_function_below_it_and_nothing_else(self):
+        pairs = brace_pairs(self.JS)
+        self.assertEqual([doc for doc, _ in pairs], ["Parse a semver range into its comparator sets."])
+        code = pairs[0][1]
+        self.assertTrue(code.startswith("function parseRange(range) {") and code.endswith("}"), code)
+        self.assertNotIn("cache", code)
+
+    def test_a_docstring_pairs_with_its_function_without_the_docstring(self):
+        [(doc, code)] = python_pairs(self.PY)
+        self.assertEqual(doc, "Read a config file and return its settings as a dict.")
+        self.assertNotIn('"""', code)
+        self.assertIn("def load(path, strict=False):", code)
+        self.assertIn("return parse(text, strict)", code)
 
 
 class NeedleTest(unittest.TestCase):
