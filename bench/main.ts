@@ -16,15 +16,17 @@ function pythonBench(script: string, requirements?: string): Bench {
   return async (args) => {
     const cache = process.env.LONGLENS_CACHE ?? path.join(process.env.HOME ?? "", ".cache", "longlens");
     const venv = process.env.LONGLENS_VENV ?? path.join(cache, "venv");
-    const steps: [string, string[]][] = [];
+    // [what, command, arguments]: a failed step names itself (a pip failure is not a missing training run).
+    const steps: [string, string, string[]][] = [];
     if (requirements) {
-      steps.push([path.join(venv, "bin", "pip"), ["install", "-q", "--disable-pip-version-check", "-r", path.join(ROOT, "models", "training", requirements)]]);
+      steps.push([`installing ${requirements}`, path.join(venv, "bin", "pip"),
+        ["install", "-q", "--disable-pip-version-check", "-r", path.join(ROOT, "models", "training", requirements)]]);
     }
-    steps.push([path.join(venv, "bin", "python"), [path.join(__dirname, script), ...args]]);
-    for (const [command, commandArgs] of steps) {
+    steps.push([script, path.join(venv, "bin", "python"), [path.join(__dirname, script), ...args]]);
+    for (const [what, command, commandArgs] of steps) {
       const run = spawnSync(command, commandArgs, { stdio: ["ignore", "inherit", "inherit"] });
       if (run.error || run.status !== 0) {
-        throw new LongLensError(`${script} failed (${run.error?.message ?? `exit ${run.status}`}); run \`npm run train\` first.`);
+        throw new LongLensError(`${what} failed (${run.error?.message ?? `exit ${run.status}`}); run \`npm run train\` first (it creates ${venv}).`);
       }
     }
     return args.includes("--write") || args.includes("--render") ? "models/README.md updated" : "";

@@ -29,12 +29,12 @@ import torch  # noqa: E402
 from tokenizers import Tokenizer  # noqa: E402
 
 from batches import line_break_tokens  # noqa: E402
+from card_section import write_section  # noqa: E402
 from common import cache_dir, data_dir, tokenizer_path  # noqa: E402
 from evaluate import Mode, needle_accuracy, perplexity  # noqa: E402
 from export import load_checkpoint  # noqa: E402
 from model import TOKENS_PER_SLOT, table_subkeys, with_local_heads  # noqa: E402
 
-START, END = "<!-- model-card:start -->", "<!-- model-card:end -->"
 VARIANTS = [("RoPE", "rope", False), ("RoPE + YaRN", "rope", True), ("DroPE", "drope", False), ("DroPE + REPO", "repo", False)]
 # The DroPE variants read with their fitted local heads (fit_local_heads.py); these rows read the same weights
 # with every head global, single needles beyond the training length only, to show what the local heads do.
@@ -233,14 +233,7 @@ def write_card(r: dict, quick: bool):
         "after the first pass); trials: " + ", ".join(f"{int(k):,}: {v}" for k, v in t["memory"].items()) + "):\n\n" + mem,
         targets_line(r),
     ])
-    card = ROOT / "models" / "README.md"
-    text = card.read_text()
-    if START not in text:
-        raise SystemExit(f"model-card: {card} has no {START} marker")
-    head, rest = text.split(START, 1)
-    tail = rest.split(END, 1)[1]
-    card.write_text(f"{head}{START}\n{body}\n{END}{tail}")
-    print(f"wrote {card}")
+    write_section("model-card", body)
 
 
 if __name__ == "__main__":

@@ -35,13 +35,13 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 from tokenizers import Tokenizer  # noqa: E402
 
+from card_section import write_section  # noqa: E402
 from common import cache_dir, tokenizer_path  # noqa: E402
 from doc_pairs import Pair, load_pairs  # noqa: E402
 from export import load_checkpoint  # noqa: E402
 from model import AttnContext, LongLensModel  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "retrieval.json"
-CARD = ROOT / "models" / "README.md"
 HEAD = dict(dim=256, epochs=40, batch=256, lr=2e-3, temperature=0.05, seed=0,
             tune_epochs=2, tune_batch=64, tune_lr=3e-4, tune_len=128)  # tune: the whole model trained
 BM25, MINILM = "BM25 (bm25s)", "all-MiniLM-L6-v2"
@@ -196,9 +196,7 @@ def rrf(*scores: np.ndarray, k: int = 60) -> np.ndarray:
     """Reciprocal rank fusion of several systems' (queries, docs) scores."""
     fused = np.zeros_like(scores[0], dtype=np.float64)
     for s in scores:
-        order = np.argsort(-s, axis=1)
-        rank = np.empty_like(order)
-        np.put_along_axis(rank, order, np.arange(1, s.shape[1] + 1)[None, :].repeat(len(s), 0), axis=1)
+        rank = np.argsort(np.argsort(-s, axis=1), axis=1) + 1  # each document's 1-based place in its row
         fused += 1.0 / (k + rank)
     return fused
 
@@ -222,16 +220,18 @@ def measure(log) -> dict:
     minilm = minilm_model()
     timed(MINILM, lambda: cosine(minilm_embed(minilm, [p.doc for p in test]), minilm_embed(minilm, [p.code for p in test])))
 
+    held_out = Encoder(model, tok, test, L)  # reads the model as it is at each call
+
     def with_head(head: Head):
         with torch.no_grad():
-            enc = Encoder(model, tok, test, L)
-            return (head(enc.all("doc"), "doc") @ head(enc.all("code"), "code").T).numpy()
+            return (head(held_out.all("doc"), "doc") @ head(held_out.all("code"), "code").T).numpy()
 
-    timed("LongLens, mean final state", lambda: cosine(*(Encoder(model, tok, test, L).all(side)[:, -1] for side in ("doc", "code"))))
+    timed("LongLens, mean final state", lambda: cosine(*(held_out.all(side)[:, -1] for side in ("doc", "code"))))
     aside = held_aside(train)
     frozen = Encoder(model, tok, train, L)
     cached = {side: frozen.all(side) for side in ("doc", "code")}
     codes = cached["code"].flatten(1)
+    torch.manual_seed(HEAD["seed"])  # the head's initial weights, so a rerun measures the same head
     head = Head(codes.shape[1], codes.mean(0), codes.std(0) + 1e-6)
     epochs = train_head(lambda rows, side: cached[side][rows], len(train), aside, head,
                         [{"params": list(head.parameters()), "lr": HEAD["lr"]}], HEAD["epochs"], HEAD["batch"], log)
@@ -281,13 +281,6 @@ def verdict(systems: dict) -> str:
             + ("the head helps more than MiniLM." if helps else "the head does not help `ask` as much as MiniLM does, so none is shipped."))
 
 
-def write_card(report: str) -> None:
-    text = CARD.read_text()
-    start, end = "<!-- retrieval:start -->", "<!-- retrieval:end -->"
-    head, rest = text.split(start)
-    CARD.write_text(f"{head}{start}\n{report}\n{end}{rest.split(end)[1]}")
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--write", action="store_true", help="write the table into models/README.md")
@@ -301,7 +294,7 @@ def main():
     report = render(results)
     print(report)
     if args.write or args.render:
-        write_card(report)
+        write_section("retrieval", report)
 
 
 if __name__ == "__main__":
