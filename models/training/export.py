@@ -25,6 +25,7 @@ import torch
 import torch.nn as nn
 from onnx import TensorProto, helper, numpy_helper
 
+from memory_export import write_memory_files
 from model import (MAX_SUBKEYS, MIN_SUBKEYS, TOKENS_PER_SLOT, AttnContext, LongLensModel, MemoryState, ModelConfig,
                    address, read_memory)
 
@@ -318,7 +319,8 @@ def main():
     config = {"format_version": FORMAT_VERSION, "model": shipped_cfg.to_dict(), "variants": variants,
               "tokenizer": {"file": args.tokenizer.name, "sha256": sha256(args.tokenizer)},
               # How a runtime sizes the memory for a read of n tokens (table_subkeys in model.py).
-              "memory_table": {"tokens_per_slot": TOKENS_PER_SLOT, "min_subkeys": MIN_SUBKEYS, "max_subkeys": MAX_SUBKEYS}}
+              "memory_table": {"tokens_per_slot": TOKENS_PER_SLOT, "min_subkeys": MIN_SUBKEYS, "max_subkeys": MAX_SUBKEYS,
+                               **write_memory_files(shipped_cfg, args.out, args.fixtures)}}
     if args.summary and args.summary.exists():
         config["training"] = json.loads(args.summary.read_text())
     (args.out / "longlens.json").write_text(json.dumps(config, indent=2) + "\n")

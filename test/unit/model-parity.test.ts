@@ -8,33 +8,14 @@ import { after, describe, test } from "node:test";
 import { ModelGraphs, type Variant } from "../../src/engine/model/modelGraphs";
 import { shippedModelsDir } from "../../src/engine/model/modelFiles";
 import { MODEL_FORMAT_VERSION } from "../../src/engine/model/modelConfig";
-import type { TensorData } from "../../src/engine/model/onnx";
+import { type Encoded, decode, maxAbsDiff } from "../fixtures/tensors";
 
 const TOLERANCE = 1e-4;
 const fixtures = join(__dirname, "..", "fixtures");
 
-interface Encoded {
-  dtype: "float32" | "int64";
-  dims: number[];
-  data: string;
-}
 interface ParityCase {
   pre: { inputs: Record<string, Encoded>; outputs: Record<string, Encoded> };
   post: { inputs: Record<string, Encoded>; outputs: Record<string, Encoded> };
-}
-
-function decode(e: Encoded): TensorData {
-  const bytes = Buffer.from(e.data, "base64");
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  return e.dtype === "int64"
-    ? { type: "int64", dims: e.dims, data: new BigInt64Array(buffer) }
-    : { type: "float32", dims: e.dims, data: new Float32Array(buffer) };
-}
-
-function maxAbsDiff(a: TensorData, b: TensorData): number {
-  let worst = 0;
-  for (let i = 0; i < a.data.length; i++) worst = Math.max(worst, Math.abs(Number(a.data[i]) - Number(b.data[i])));
-  return worst;
 }
 
 for (const variant of ["longlens", "rope"] as Variant[]) {
@@ -55,7 +36,7 @@ for (const variant of ["longlens", "rope"] as Variant[]) {
           for (const [name, encoded] of Object.entries(c[part].outputs)) {
             const want = decode(encoded);
             assert.deepEqual([...got[name]!.dims], want.dims, `${variant} case ${i} ${part} ${name} shape`);
-            const diff = maxAbsDiff(got[name]!, want);
+            const diff = maxAbsDiff(got[name]!.data, want.data);
             assert.ok(diff <= TOLERANCE, `${variant} case ${i} ${part} ${name}: max abs diff ${diff}`);
           }
         }

@@ -52,11 +52,21 @@ export interface VariantEntry {
   post: GraphEntry;
 }
 
+/** How a runtime sizes and starts a memory (models/training/memory_export.py writes the files). */
+export interface MemoryTableEntry {
+  tokens_per_slot: number;
+  min_subkeys: number;
+  max_subkeys: number;
+  subkeys: { file: string; sha256: string; max_subkeys: number };
+  address: { file: string; sha256: string };
+}
+
 export interface ModelConfigFile {
   format_version: number;
   model: ModelHyperparameters;
   variants: Record<string, VariantEntry>;
   tokenizer: { file: string; sha256: string };
+  memory_table: MemoryTableEntry;
 }
 
 const NUMBER_FIELDS = [
@@ -104,6 +114,10 @@ export function readModelConfig(dir: string): ModelConfigFile {
   }
   if (!config.variants || typeof config.variants !== "object") {
     throw new LongLensError(`${path}: variants is missing.`, "MODEL_CONFIG");
+  }
+  const table = config.memory_table;
+  if (typeof table?.subkeys?.file !== "string" || typeof table.address?.file !== "string" || typeof table.max_subkeys !== "number") {
+    throw new LongLensError(`${path}: memory_table must name the sub-key and addressing files (models/training/memory_export.py).`, "MODEL_CONFIG");
   }
   return config as ModelConfigFile;
 }
