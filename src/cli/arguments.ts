@@ -1,5 +1,6 @@
 // Turns argv into one validated command, or a usage error.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { InspectVariant } from "../shared/inspectData";
 import { usageError } from "./usage";
 
 export type Command =
@@ -7,7 +8,7 @@ export type Command =
   | { kind: "version" }
   | { kind: "index"; path: string; store?: string; json: boolean }
   | { kind: "ask" | "needle"; path: string; questions: QuestionSource; top?: number; store?: string; json: boolean }
-  | { kind: "inspect"; file: string; lines?: [number, number]; json: boolean };
+  | { kind: "inspect"; file: string; lines?: [number, number]; token?: number; variant?: InspectVariant; json: boolean };
 
 /** A question from the command line, or a batch file with one per line. */
 export type QuestionSource = { question: string } | { batchFile: string };
@@ -22,7 +23,7 @@ const optionsByCommand: Record<"index" | "ask" | "needle" | "inspect", Options> 
   index: { store, json },
   ask: { store, json, batch, top: { type: "string" } },
   needle: { store, json, batch },
-  inspect: { json, lines: { type: "string" } },
+  inspect: { json, lines: { type: "string" }, token: { type: "string" }, variant: { type: "string" } },
 };
 
 export function parseCommand(argv: string[]): Command {
@@ -38,8 +39,15 @@ export function parseCommand(argv: string[]): Command {
 
   if (kind === "inspect") {
     const [file] = expectPositionals(positionals, ["<file>"]);
-    const lines = flag("lines");
-    return { kind, file, json: isJson, ...(lines === undefined ? {} : { lines: parseLineRange(lines) }) };
+    const [lines, token, variant] = [flag("lines"), flag("token"), flag("variant")];
+    return {
+      kind,
+      file,
+      json: isJson,
+      ...(lines === undefined ? {} : { lines: parseLineRange(lines) }),
+      ...(token === undefined ? {} : { token: parseIndex(token, "--token") }),
+      ...(variant === undefined ? {} : { variant: parseVariant(variant) }),
+    };
   }
   const path = expectPath(positionals[0]);
   if (kind === "index") {
@@ -85,6 +93,16 @@ function expectPositionals(positionals: string[], names: string[]): string[] {
 function parsePositiveInteger(text: string, name: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1) throw usageError(`${name} needs a whole number of 1 or more, not '${text}'`);
   return Number(text);
+}
+
+function parseIndex(text: string, name: string): number {
+  if (!/^\d+$/.test(text)) throw usageError(`${name} needs a token index (0 or more), not '${text}'`);
+  return Number(text);
+}
+
+function parseVariant(text: string): InspectVariant {
+  if (text !== "longlens" && text !== "rope") throw usageError(`--variant is longlens or rope, not '${text}'`);
+  return text;
 }
 
 /** "12-30" or "12" -> [12, 30] / [12, 12]. */

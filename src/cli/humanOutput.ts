@@ -1,5 +1,4 @@
 // Plain-text renderings for a person at a terminal; --json output is the engine's data as is.
-import type { InspectResult } from "../engine/inspect";
 import type { AskResult, IndexResult, NeedleResult } from "../engine/types";
 import { describeIndexResult, formatCount } from "../shared/indexText";
 import { firstLine } from "../shared/snippet";
@@ -30,16 +29,4 @@ export function needleText(result: NeedleResult): string {
   if (result.hits.length === 0) return "no matches\n";
   const where = `${result.file}:${result.line} (confidence ${result.confidence.toFixed(2)})`;
   return result.answer === "" ? `${where}\n` : `${result.answer}\n  at ${where}\n`;
-}
-
-export function inspectText(result: InspectResult): string {
-  const header = `${result.file} lines ${result.startLine}-${result.endLine}: ${formatCount(result.tokens.length)} tokens, ${result.tokenizer}\n`;
-  const byLine = new Map<number, string[]>();
-  for (const token of result.tokens) {
-    const onLine = byLine.get(token.line) ?? [];
-    onLine.push(JSON.stringify(token.text));
-    byLine.set(token.line, onLine);
-  }
-  const lines = [...byLine].map(([line, tokens]) => `${String(line).padStart(6)}  ${tokens.join(" ")}\n`);
-  return header + lines.join("");
 }

@@ -1,9 +1,10 @@
 // Carries out one parsed command and writes its result to stdout.
-import { inspectFile } from "../engine/inspect";
+import { inspectFile } from "../engine/inspect/inspector";
 import type { AskResult, NeedleResult } from "../engine/types";
 import { Workspace } from "../engine/workspace";
 import type { Command } from "./arguments";
-import { askText, indexText, inspectText, needleText } from "./humanOutput";
+import { askText, indexText, needleText } from "./humanOutput";
+import { inspectText } from "./inspectText";
 import { withInterrupt } from "./interrupt";
 import { progressLine } from "./progress";
 import { readQuestions } from "./questions";
@@ -18,7 +19,8 @@ export async function runCommand(command: Command, version: string): Promise<voi
     case "version":
       return write(`${version}\n`);
     case "inspect": {
-      const result = await inspectFile(command.file, command.lines ? { lines: command.lines } : {});
+      const { file, lines, token, variant } = command;
+      const result = await inspectFile(file, { lines, token, variant });
       return write(command.json ? toJson(result) : inspectText(result));
     }
     case "index":

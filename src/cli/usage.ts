@@ -11,7 +11,7 @@ Usage:
   longlens ask <path> --batch FILE [--top K] [--store DIR] [--json]
   longlens needle <path> "<question>" [--store DIR] [--json]
   longlens needle <path> --batch FILE [--store DIR] [--json]
-  longlens inspect <file> [--lines A-B] [--json]
+  longlens inspect <file> [--lines A-B] [--token I] [--variant rope] [--json]
 
 <path> is a folder or a single file. ask and needle index it first when it has no index yet.
 
@@ -20,7 +20,9 @@ Options:
   --json         print JSON (with --batch: one JSON document per line)
   --top K        how many hits to return (ask)
   --batch FILE   one question per line, answered in order with the index loaded once
-  --lines A-B    only these lines (inspect)
+  --lines A-B    only these lines (inspect; at most 2,000 tokens are read)
+  --token I      also the full attention rows of the window's token I (inspect)
+  --variant V    longlens (the shipped model, default) or rope (before the drop) (inspect)
   -h, --help     show this help
   -v, --version  print the version
 
