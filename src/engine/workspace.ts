@@ -1,9 +1,10 @@
 import { constants } from "node:fs";
-import { access, rm, rmdir, stat } from "node:fs/promises";
+import { access, realpath, rm, rmdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { LongLensError } from "./errors";
 import { type RankedHit, lexicalHits } from "./lexical/lexicalHits";
 import { errorCode } from "./reader/errorCode";
+import { inKernelFileSystem } from "./reader/regularFile";
 import { DEFAULT_MAX_FILE_BYTES, SINGLE_FILE_MAX_BYTES, formatBytes } from "./reader/sizeLimits";
 import { setChunkWorkers } from "./chunk/chunkPool";
 import { buildIndex } from "./store/buildIndex";
@@ -28,6 +29,8 @@ export interface WorkspaceOptions {
   maxFileBytes?: number;
   /** CPU threads for indexing; 0 or unset picks from the machine's cores, 1 keeps all work on the calling thread. */
   threads?: number;
+  /** Folders outside the root that symbolic links in it may lead into; links to anywhere else are skipped. */
+  allowedOutsideRoots?: string[];
 }
 
 export interface RunOptions {
@@ -66,8 +69,14 @@ async function checkStoreDir(storeDir: string): Promise<void> {
 
 async function statRoot(root: string) {
   try {
-    return await stat(root);
+    const stats = await stat(root);
+    // Devices, FIFOs and kernel files (/proc, /sys) are refused before anything opens them: reads can block forever.
+    if ((!stats.isFile() && !stats.isDirectory()) || inKernelFileSystem(await realpath(root))) {
+      throw new LongLensError(`${root} is a special file (a device, FIFO, socket or kernel file); LongLens reads only regular files and folders.`, "SPECIAL_FILE");
+    }
+    return stats;
   } catch (error) {
+    if (error instanceof LongLensError) throw error;
     const code = errorCode(error);
     if (code === "ENOENT" || code === "ENOTDIR") throw new LongLensError(`No such file or folder: ${root}`, "NOT_FOUND");
     throw new LongLensError(`Cannot read ${root} (${code}).`, "UNREADABLE");
@@ -96,7 +105,6 @@ export class Workspace {
   static async open(rootPath: string, options: WorkspaceOptions = {}): Promise<Workspace> {
     const root = path.resolve(rootPath);
     const stats = await statRoot(root);
-    if (!stats.isFile() && !stats.isDirectory()) throw new LongLensError(`${root} is neither a file nor a folder.`, "NOT_FOUND");
     try {
       await access(root, stats.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
     } catch {
@@ -175,6 +183,7 @@ export class Workspace {
     const threads = this.options.threads ?? 0;
     if (threads > 0) setChunkWorkers(threads === 1 ? 0 : threads);
     const inside = !path.relative(this.root, this.storeDir).startsWith("..");
+    const warnings: string[] = [];
     const result = await buildIndex({
       root: this.root,
       isSingleFile: this.isSingleFile,
@@ -184,12 +193,15 @@ export class Workspace {
         ...(this.options.include ? { include: this.options.include } : {}),
         ...(this.options.exclude ? { exclude: this.options.exclude } : {}),
         ...(inside && !this.isSingleFile ? { skipPaths: [this.storeDir] } : {}),
+        ...(this.options.allowedOutsideRoots ? { allowedOutsideRoots: this.options.allowedOutsideRoots } : {}),
+        onWarning: (warning) => warnings.push(warning),
       },
       ...(run.signal ? { signal: run.signal } : {}),
       ...(run.onProgress ? { onProgress: run.onProgress } : {}),
     });
     this.storeProblem = undefined;
-    return result;
+    const allWarnings = [...(result.warnings ?? []), ...warnings];
+    return allWarnings.length > 0 ? { ...result, warnings: allWarnings } : result;
   }
 
   private async rank(question: string, run: RunOptions, top: number): Promise<RankedHit[]> {

@@ -1,14 +1,16 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { chmod, mkdir, symlink, writeFile } from "node:fs/promises";
+import net from "node:net";
 import path from "node:path";
 import { test } from "node:test";
 import { readSource } from "../../src/engine/reader/readSource";
-import { type WalkEntry, walkWorkspace } from "../../src/engine/reader/walk";
-import { permissionsApply, polyglotCopy } from "../fixtures/fixtureTrees";
+import { type WalkEntry, type WalkOptions, walkWorkspace } from "../../src/engine/reader/walk";
+import { permissionsApply, polyglotCopy, tempDir } from "../fixtures/fixtureTrees";
 
 const MAX = 1_048_576;
 
-async function walk(root: string, options: { include?: string[]; exclude?: string[]; maxFileBytes?: number } = {}) {
+async function walk(root: string, options: Partial<WalkOptions> = {}) {
   const files: string[] = [];
   const skipped = new Map<string, string>();
   const entries: WalkEntry[] = [];
@@ -184,4 +186,119 @@ test("readSource decodes BOMs, UTF-16, CRLF and invalid UTF-8", async (t) => {
 
   const latin1 = await write("latin1.c", Buffer.from([0x2f, 0x2a, 0x20, 0x63, 0x61, 0x66, 0xe9, 0x20, 0x2a, 0x2f, 0x0a, 0x78, 0x0a]));
   assert.deepEqual(latin1.lines, ["/* caf\uFFFD */", "x"]);
+});
+
+test("links that resolve outside the root are skipped unless their folder is allowed", async (t) => {
+  const { tree } = await polyglotCopy(t);
+  const outside = await tempDir(t, "longlens-outside-");
+  await put(outside, "shared.ts", "export const shared = 1;\n");
+  await put(outside, "lib/util.ts", "export const util = 2;\n");
+  await symlink(path.join(outside, "shared.ts"), path.join(tree, "shared.ts"));
+  await symlink(path.join(outside, "lib"), path.join(tree, "outside-lib"));
+  await symlink("/etc", path.join(tree, "etc_link"));
+  await symlink("../lib/strings.js", path.join(tree, "native", "inside-link.js"));
+
+  const closed = await walk(tree);
+  assert.equal(closed.skipped.get("shared.ts"), "link outside root");
+  assert.equal(closed.skipped.get("outside-lib"), "link outside root");
+  assert.equal(closed.skipped.get("etc_link"), "link outside root");
+  assert.ok(!closed.files.some((file) => file.startsWith("etc_link/")), "nothing of /etc is walked");
+  assert.ok(closed.files.includes("native/inside-link.js"), "links inside the root are followed");
+
+  const open = await walk(tree, { allowedOutsideRoots: [outside] });
+  assert.ok(open.files.includes("shared.ts"));
+  assert.ok(open.files.includes("outside-lib/util.ts"));
+  assert.equal(open.skipped.get("etc_link"), "link outside root", "only the named folder is allowed");
+});
+
+test("FIFOs, sockets, devices and kernel files are reported as special and never opened", async (t) => {
+  const dir = await tempDir(t);
+  await put(dir, "a.ts", "export const a = 1;\n");
+  execFileSync("mkfifo", [path.join(dir, "pipe")]);
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(path.join(dir, "sock"), resolve));
+  t.after(() => server.close());
+  await symlink("/dev/zero", path.join(dir, "zero-link"));
+  await symlink("/proc/self/environ", path.join(dir, "environ-link"));
+  await symlink("/proc/kmsg", path.join(dir, "kmsg-link"));
+  const started = Date.now();
+  const { files, skipped } = await walk(dir, { allowedOutsideRoots: ["/dev", "/proc"] });
+  assert.ok(Date.now() - started < 5000, "the walk returns at once");
+  assert.deepEqual(files, ["a.ts"]);
+  for (const name of ["pipe", "sock", "zero-link", "environ-link", "kmsg-link"]) assert.equal(skipped.get(name), "special file (never read)", name);
+  // Swapped in after the walk: the reader checks again, and a FIFO's open does not wait for a writer.
+  assert.deepEqual(await readSource(path.join(dir, "pipe")), { skippedReason: "special file (never read)" });
+});
+
+test("secret names: credential files, histories, deploy keys, backup copies, and links judged by their targets", async (t) => {
+  const dir = await tempDir(t);
+  const secrets = [
+    ".aws/config",
+    ".aws/credentials",
+    "credentials.ini",
+    ".bash_history",
+    ".zsh_history",
+    ".netrc",
+    ".pgpass",
+    "deploy/deploy_key",
+    "keys/github_rsa",
+    ".env~",
+    "env.bak",
+    "dotenv",
+    ".env.local.bak",
+    "config/prod.env",
+    ".kube/config",
+  ];
+  const ordinary = ["src/env.ts", "src/keys.ts", "src/dotenv.test.ts", "deploy/deploy_key.md", "notes.txt"];
+  for (const name of [...secrets, ...ordinary]) await put(dir, name, "x = 1\n");
+  await put(dir, ".env", "TOKEN=1\n");
+  await symlink(".env", path.join(dir, "settings.txt"));
+  const { files, skipped } = await walk(dir);
+  for (const name of [...secrets, "settings.txt"]) assert.equal(skipped.get(name), "possible secret (never indexed)", name);
+  assert.deepEqual(files, [...ordinary].sort());
+});
+
+test("an ignore pattern that cannot be compiled is reported and skipped; the other rules still apply", async (t) => {
+  const dir = await tempDir(t);
+  const huge = "a".repeat(200_000);
+  await put(dir, ".gitignore", `*.log\n${huge}\n`);
+  await put(dir, "sub/.longlensignore", `${"a{1,2}" + "*?".repeat(40_000)}\nsecret-notes.md\n`);
+  await put(dir, "server.log", "started\n");
+  await put(dir, "sub/secret-notes.md", "# notes\n");
+  await put(dir, "sub/kept.ts", "export const kept = 1;\n");
+  const warnings: string[] = [];
+  const { files, skipped } = await walk(dir, { onWarning: (warning) => warnings.push(warning) });
+  assert.deepEqual(files, [".gitignore", "sub/.longlensignore", "sub/kept.ts"]);
+  assert.equal(skipped.get("sub/secret-notes.md"), "excluded by longlensignore");
+  assert.equal(warnings.length, 2);
+  assert.match(warnings[0]!, /^\.gitignore:2: ignore pattern skipped \(.+\): "a{80}"\.\.\.$/);
+  assert.match(warnings[1]!, /^sub\/\.longlensignore:1: ignore pattern skipped/);
+  for (const warning of warnings) assert.ok(warning.length < 300, "a warning is one short line");
+});
+
+test("content secrets: a private key skips the file; token lines are redacted in place, line numbers kept", async (t) => {
+  const dir = await tempDir(t);
+  const key = ["-----BEGIN OPENSSH PRIVATE KEY-----", "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW", "-----END OPENSSH PRIVATE KEY-----"];
+  await put(dir, "key.ts", `export const key = \`\n${key.join("\n")}\n\`;\n`);
+  assert.deepEqual(await readSource(path.join(dir, "key.ts")), { skippedReason: "secret: holds a private key (never indexed)" });
+  const gcp = JSON.stringify({ type: "service_account", private_key: `${key[0]}\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n` });
+  await put(dir, "sa.json", gcp);
+  assert.deepEqual(await readSource(path.join(dir, "sa.json")), { skippedReason: "secret: holds a private key (never indexed)" });
+  await put(dir, "pem-parser.ts", 'const HEADER = "-----BEGIN RSA PRIVATE KEY-----";\nexport { HEADER };\n');
+  assert.ok("source" in (await readSource(path.join(dir, "pem-parser.ts"))), "a header without a key is code");
+
+  const lines = [
+    "export const region = 'eu-west-1';",
+    "const accessKeyId = 'AKIAIOSFODNN7EXAMPLE';",
+    "const token = getToken(request);",
+    `const github = "ghp_${"a1B2c3D4e5".repeat(4)}";`,
+    "DB_PASSWORD=hunter22x",
+    "export function done() {}",
+  ];
+  await put(dir, "config.ts", `${lines.join("\n")}\n`);
+  const read = await readSource(path.join(dir, "config.ts"));
+  assert.ok("source" in read);
+  assert.deepEqual(read.source.redactLines, [2, 4, 5]);
+  assert.deepEqual(read.source.lines, [lines[0], "[redacted by LongLens]", lines[2], "[redacted by LongLens]", "[redacted by LongLens]", lines[5]]);
+  assert.ok(!read.source.text.includes("AKIA") && !read.source.text.includes("ghp_") && !read.source.text.includes("hunter"));
 });

@@ -54,7 +54,7 @@ export async function openForChunking(absPath: string, fileName: string, size: n
       hash: probe.hash,
       chunksKey: `${probe.hash}-lines`,
       startChunking: () => undefined, // streamed lazily: starting early would hold what streaming avoids holding
-      chunks: () => streamLineWindows(absPath, probe.encoding),
+      chunks: () => streamLineWindows(absPath, probe),
     },
   };
 }

@@ -55,3 +55,32 @@ export function nextLineStart(bytes: Uint8Array, from: number, encoding: TextEnc
   }
   return -1;
 }
+
+/**
+ * Text to search for ASCII patterns (secrets) in: UTF-8 read as Latin-1, which is faster than decoding and keeps
+ * one character per byte, so line feeds fall where they are; UTF-16 decoded.
+ */
+export function scanningText(bytes: Uint8Array, encoding: TextEncoding): string {
+  const body = bytes.subarray(encoding.bomLength);
+  return encoding.name === "utf-8" ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("latin1") : textDecoder(encoding).decode(body);
+}
+
+/**
+ * Length of the longest start of `bytes` that ends between two characters, so that a cut there splits none:
+ * never inside a UTF-8 sequence or between the two halves of a UTF-16 surrogate pair.
+ */
+export function wholeCharsLength(bytes: Uint8Array, encoding: TextEncoding): number {
+  if (encoding.name === "utf-8") {
+    // A cut falls before the last lead byte when the bytes after it do not complete its sequence.
+    for (let back = 1; back <= Math.min(4, bytes.length); back++) {
+      const byte = bytes[bytes.length - back]!;
+      if (byte < 0x80) return bytes.length;
+      if (byte >= 0xc0) return back >= (byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2) ? bytes.length : bytes.length - back;
+    }
+    return bytes.length; // invalid bytes decode to U+FFFD wherever they are cut
+  }
+  const even = bytes.length & ~1;
+  if (even < 2) return even;
+  const high = encoding.name === "utf-16le" ? bytes[even - 1]! : bytes[even - 2]!;
+  return high >= 0xd8 && high <= 0xdb ? even - 2 : even;
+}

@@ -4,8 +4,9 @@ import path from "node:path";
 import ignore, { type Ignore } from "ignore";
 import type { SkippedFile } from "../types";
 import { errorCode } from "./errorCode";
-import { IgnoreRules } from "./ignoreRules";
-import { looksLikeSecret } from "./secrets";
+import { IgnoreRules, type WarningSink } from "./ignoreRules";
+import { SPECIAL_FILE_REASON, specialFileProblem } from "./regularFile";
+import { SECRET_NAME_REASON, linkLooksLikeSecret, looksLikeSecret } from "./secrets";
 import { formatBytes } from "./sizeLimits";
 
 /** A file the walk will hand to the reader: metadata only, contents are read later (and only when needed). */
@@ -25,12 +26,18 @@ export interface WalkOptions {
   maxFileBytes: number;
   /** Absolute paths never entered (the store folder, when it lies inside the root). */
   skipPaths?: readonly string[];
+  /** Folders outside the root that links may lead into; links that leave the root for anywhere else are skipped. */
+  allowedOutsideRoots?: readonly string[];
+  /** Receives problems that cost no file (an ignore pattern that cannot be compiled), one line each. */
+  onWarning?: WarningSink;
 }
 
 interface WalkContext {
   include: Ignore | undefined;
   maxFileBytes: number;
   skipPaths: ReadonlySet<string>;
+  /** Real paths of the root and of the allowed outside folders: links may resolve inside these only. */
+  roots: readonly string[];
   /** Real paths of folders already walked: a second visit is a symlink loop or a duplicate. */
   visited: Set<string>;
 }
@@ -47,13 +54,40 @@ export async function* walkWorkspace(root: string, isSingleFile: boolean, option
     yield { file: { path: path.basename(root), absPath: root, size: stats.size, mtimeMs: stats.mtimeMs } };
     return;
   }
+  const rootReal = await realpath(root);
+  const allowed = await Promise.all((options.allowedOutsideRoots ?? []).map((folder) => realpath(folder).catch(() => path.resolve(folder))));
   const context: WalkContext = {
     include: options.include && options.include.length > 0 ? ignore().add([...options.include]) : undefined,
     maxFileBytes: options.maxFileBytes,
     skipPaths: new Set(options.skipPaths ?? []),
-    visited: new Set([await realpath(root)]),
+    roots: [rootReal, ...allowed],
+    visited: new Set([rootReal]),
   };
-  yield* walkFolder(root, "", await IgnoreRules.forRoot(root, options.exclude), [...context.visited], context);
+  yield* walkFolder(root, "", await IgnoreRules.forRoot(root, options.exclude, options.onWarning), [rootReal], context);
+}
+
+/** The root or allowed folder that holds `real` (a resolved path), or undefined when it lies outside them all. */
+function containingRoot(real: string, roots: readonly string[]): string | undefined {
+  return roots.find((root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
+}
+
+/** What a symbolic link leads to, or why it is passed over (broken, outside the root, special, a secret's name). */
+async function followLink(abs: string, rel: string, context: WalkContext): Promise<{ real: string; stats: Stats } | { reason: string }> {
+  let real: string;
+  let stats: Stats;
+  try {
+    real = await realpath(abs);
+    stats = await stat(real);
+  } catch (error) {
+    const code = errorCode(error);
+    return { reason: code === "ELOOP" ? "symlink loop" : `broken symlink (${code})` };
+  }
+  const special = specialFileProblem(real, stats);
+  if (special) return { reason: special };
+  const base = containingRoot(real, context.roots);
+  if (base === undefined) return { reason: "link outside root" };
+  if (stats.isFile() && linkLooksLikeSecret(rel, real, base)) return { reason: SECRET_NAME_REASON };
+  return { real, stats };
 }
 
 async function* walkFolder(
@@ -77,28 +111,35 @@ async function* walkFolder(
     if (context.skipPaths.has(abs)) continue;
 
     let stats: Stats | undefined;
+    let real: string | undefined;
+    let linkProblem: string | undefined;
     let isDirectory = entry.isDirectory();
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
-      try {
-        stats = await stat(abs);
-      } catch (error) {
-        yield { skipped: { path: rel, reason: `broken symlink (${errorCode(error)})` } };
-        continue;
-      }
-      isDirectory = stats.isDirectory();
-      isFile = stats.isFile();
+      const followed = await followLink(abs, rel, context);
+      if ("reason" in followed) linkProblem = followed.reason;
+      else ({ real, stats } = followed);
+      isDirectory = stats?.isDirectory() ?? false;
+      isFile = stats?.isFile() ?? false;
     }
-    if (!isDirectory && !isFile) continue; // sockets, pipes and devices hold no source
 
     const ignoredBy = rules.ignoredBy(rel, isDirectory);
     if (ignoredBy) {
       if (ignoredBy !== "git") yield { skipped: { path: isDirectory ? `${rel}/` : rel, reason: `excluded by ${ignoredBy}` } };
       continue;
     }
+    if (linkProblem) {
+      yield { skipped: { path: rel, reason: linkProblem } };
+      continue;
+    }
+    if (!isDirectory && !isFile) {
+      // Sockets, FIFOs and devices hold no source, and opening some of them never returns.
+      yield { skipped: { path: rel, reason: SPECIAL_FILE_REASON } };
+      continue;
+    }
 
     if (isDirectory) {
-      const real = await realpath(abs).catch(() => abs);
+      real ??= await realpath(abs).catch(() => abs);
       if (context.visited.has(real)) {
         const reason = ancestors.includes(real) ? "symlink loop" : "same folder as another path already walked";
         yield { skipped: { path: `${rel}/`, reason } };
@@ -111,7 +152,7 @@ async function* walkFolder(
 
     if (context.include && !context.include.ignores(rel)) continue;
     if (looksLikeSecret(rel)) {
-      yield { skipped: { path: rel, reason: "possible secret (never indexed)" } };
+      yield { skipped: { path: rel, reason: SECRET_NAME_REASON } };
       continue;
     }
     try {
