@@ -42,6 +42,8 @@ async function buildOptions() {
     { ...nodeDefaults, entryPoints: ["src/cli/main.ts"], outfile: "dist/cli.js", banner: { js: "#!/usr/bin/env node" } },
     // Worker threads that chunk files start from this file, next to extension.js and cli.js.
     { ...nodeDefaults, entryPoints: ["src/engine/chunk/chunkWorker.ts"], outfile: "dist/chunkWorker.js" },
+    // The memory pass runs the model on its own thread, from this file.
+    { ...nodeDefaults, entryPoints: ["src/engine/indexing/memoryWorker.ts"], outfile: "dist/memoryWorker.js" },
     {
       ...nodeDefaults,
       entryPoints: integrationEntries,

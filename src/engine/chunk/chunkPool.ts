@@ -1,8 +1,6 @@
-import { existsSync } from "node:fs";
 import os from "node:os";
-import { createRequire } from "node:module";
-import path from "node:path";
-import { Worker, type WorkerOptions } from "node:worker_threads";
+import { Worker } from "node:worker_threads";
+import { workerEntry } from "../workerEntry";
 import type { TextBytes } from "../reader/readSource";
 import { chunkInThisThread } from "./chunkSource";
 import type { StoredChunk } from "./indexedChunk";
@@ -13,34 +11,9 @@ const MAX_WORKERS = 4;
 /** Idle workers exit after this long, giving their memory back between two indexing runs. */
 const IDLE_EXIT_MS = 30_000;
 
-/** How to start a chunk worker from here, or undefined where no worker entry exists. */
-interface WorkerEntry {
-  filename: string;
-  options: WorkerOptions;
-}
-
-/**
- * The bundle's dist/chunkWorker.js next to this code; else, running from sources, chunkWorker.ts through tsx.
- * Node 20 applies no `--import tsx` hooks to a worker's entry file ("Unknown file extension .ts"), so that
- * worker starts from a line of code that installs tsx's require hook and then loads the TypeScript.
- */
-function workerEntry(): WorkerEntry | undefined {
-  const bundled = path.join(__dirname, "chunkWorker.js");
-  if (existsSync(bundled)) return { filename: bundled, options: {} };
-  const source = path.join(__dirname, "chunkWorker.ts");
-  if (!existsSync(source)) return undefined;
-  let tsx: string;
-  try {
-    tsx = createRequire(__filename).resolve("tsx/cjs");
-  } catch {
-    return undefined; // sources run by some other loader: chunked on the calling thread
-  }
-  return { filename: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, options: { eval: true } };
-}
-
 /** A new chunk worker (see chunkWorker.ts), or undefined where this code cannot start one. */
 export function startChunkWorker(): Worker | undefined {
-  const entry = workerEntry();
+  const entry = workerEntry(__dirname, "chunkWorker");
   return entry && new Worker(entry.filename, entry.options);
 }
 
@@ -163,7 +136,7 @@ export function setChunkWorkers(count: number): void {
 
 function sharedPool(): ChunkPool | undefined {
   if (pool === undefined) {
-    pool = workerCount > 0 && workerEntry() ? new ChunkPool(workerCount) : null;
+    pool = workerCount > 0 && workerEntry(__dirname, "chunkWorker") ? new ChunkPool(workerCount) : null;
   }
   return pool && !pool.broken ? pool : undefined;
 }

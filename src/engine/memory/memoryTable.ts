@@ -32,6 +32,10 @@ export class MemoryTable {
   private pending: { query: Float32Array; gate: number } | undefined;
   /** Scratch: for each slot touched in the current chunk, its index in the chunk's unique list (-1 otherwise). */
   private readonly touchedAt: Int32Array;
+  /** Scratch for one chunk's unique slots: ids, hit counts, summed gradients (reused: a chunk allocates nothing). */
+  private readonly touched: Int32Array;
+  private readonly counts: Int32Array;
+  private readonly sums: Float32Array;
 
   constructor(
     readonly rules: MemoryRules,
@@ -45,6 +49,10 @@ export class MemoryTable {
     this.writer = writer ?? new Int32Array(this.slots).fill(-1);
     this.hits = hits ?? new Uint32Array(this.slots);
     this.touchedAt = new Int32Array(this.slots).fill(-1);
+    const most = (rules.chunk + 1) * rules.topk;
+    this.touched = new Int32Array(most);
+    this.counts = new Int32Array(most);
+    this.sums = new Float32Array(most * rules.valueDim);
   }
 
   /** Reads for addressed queries: sum_j weight_tj * values[slot_tj], (T, V). */
@@ -96,34 +104,31 @@ export class MemoryTable {
     const addresses = await productKeys.address(queries, this.keys, this.subkeys);
     const reads = this.read(addresses);
     // Sum each touched slot's contributions, then add sum / hits: all reads above saw the values before the write.
-    const touched: number[] = [];
-    const counts: number[] = [];
-    const sums: Float32Array[] = [];
+    const { touched, counts, sums, touchedAt, writer, hits, values } = this;
+    let unique = 0;
     for (let t = 0; t < rows; t++) {
-      const target = piece.values.subarray((targetFrom + t) * V, (targetFrom + t + 1) * V);
+      const target = (targetFrom + t) * V;
       for (let j = 0; j < topk; j++) {
         const slot = addresses.slots[t * topk + j]!;
-        let at = this.touchedAt[slot]!;
+        let at = touchedAt[slot]!;
         if (at < 0) {
-          at = this.touchedAt[slot] = touched.length;
-          touched.push(slot);
-          counts.push(0);
-          sums.push(new Float32Array(V));
+          at = touchedAt[slot] = unique++;
+          touched[at] = slot;
+          counts[at] = 0;
+          sums.fill(0, at * V, (at + 1) * V);
         }
         counts[at]!++;
         const scale = addresses.weights[t * topk + j]! * gates[t]! * topk;
-        const sum = sums[at]!;
-        for (let d = 0; d < V; d++) sum[d] += scale * (target[d]! - reads[t * V + d]!);
-        this.writer[slot] = this.seen + targetFrom + t;
-        this.hits[slot]!++;
+        for (let d = 0; d < V; d++) sums[at * V + d] += scale * (piece.values[target + d]! - reads[t * V + d]!);
+        writer[slot] = this.seen + targetFrom + t;
+        hits[slot]!++;
       }
     }
-    for (let i = 0; i < touched.length; i++) {
+    for (let i = 0; i < unique; i++) {
       const slot = touched[i]!;
-      const sum = sums[i]!;
       const n = counts[i]!;
-      for (let d = 0; d < V; d++) this.values[slot * V + d] += sum[d]! / n;
-      this.touchedAt[slot] = -1;
+      for (let d = 0; d < V; d++) values[slot * V + d] += sums[i * V + d]! / n;
+      touchedAt[slot] = -1;
     }
     entropyStep(this.keys, this.subkeys, queries, addresses, topk, this.rules.keyLr);
   }

@@ -1,0 +1,59 @@
+// Which files each memory shard reads: a pure function of the files (in reading order) and their token
+// counts, so an incremental index and a fresh index of the same tree agree shard for shard. Small files are
+// packed into groups; a file too big for one group is read alone into consecutive shards of SHARD_TOKENS.
+// A group also ends before an "anchor" file (1 path in 8, by hash) once it is half full, so an edit that
+// shifts a boundary changes the groups only up to the next anchor, not every group after it.
+import { createHash } from "node:crypto";
+
+/** Tokens a shard reads at most: its table then has a slot per token (256^2), the model's rule. */
+export const SHARD_TOKENS = 65_536;
+/** Packing counts the catalog's tokens; memory reading adds line ends and an end-of-text per file. */
+const PACK_TOKENS = Math.floor(SHARD_TOKENS * 0.9);
+
+export interface LayoutFile {
+  path: string;
+  hash: string;
+  tokens: number;
+  /** The stored chunks the memory reads (a blob reference of the store). */
+  chunksKey: string;
+  blobSha256: string;
+}
+
+/** A run of files read into one shard (group), or one big file read into consecutive shards (stretches). */
+export interface MemoryUnit {
+  key: string;
+  kind: "group" | "stretches";
+  files: LayoutFile[];
+}
+
+const isAnchor = (path: string): boolean => createHash("sha256").update(path).digest()[0]! < 32;
+
+function unitKey(model: string, kind: MemoryUnit["kind"], files: readonly LayoutFile[]): string {
+  const hash = createHash("sha256").update(`${model}\n${kind}\n`);
+  for (const f of files) hash.update(`${f.path}\0${f.hash}\n`);
+  return hash.digest("hex").slice(0, 32);
+}
+
+/** files: in reading order (sorted by path). */
+export function planMemory(files: readonly LayoutFile[], model: string): MemoryUnit[] {
+  const units: MemoryUnit[] = [];
+  let group: LayoutFile[] = [];
+  let groupTokens = 0;
+  const close = (): void => {
+    if (group.length) units.push({ key: unitKey(model, "group", group), kind: "group", files: group });
+    group = [];
+    groupTokens = 0;
+  };
+  for (const file of files) {
+    if (file.tokens > PACK_TOKENS) {
+      close();
+      units.push({ key: unitKey(model, "stretches", [file]), kind: "stretches", files: [file] });
+      continue;
+    }
+    if (groupTokens + file.tokens > PACK_TOKENS || (groupTokens >= PACK_TOKENS / 2 && isAnchor(file.path))) close();
+    group.push(file);
+    groupTokens += file.tokens;
+  }
+  close();
+  return units;
+}

@@ -1,0 +1,152 @@
+// The memory pass: the model reads the indexed files, in order, into fast-weight memory shards. Shards whose
+// files are unchanged are kept (a fast-weight table cannot un-write, so a changed stretch is rebuilt whole);
+// new shards are written under temporary names and renamed, so a killed pass leaves only files the next
+// successful index removes.
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { throwIfCancelled } from "../cancel";
+import type { StoredChunk } from "../chunk/indexedChunk";
+import type { MemoryFactory } from "../memory/loadMemory";
+import { encodeShard } from "../memory/shardFile";
+import type { ModelGraphs } from "../model/modelGraphs";
+import type { CodeTokenizer } from "../model/tokenizer";
+import { type LayoutFile, type MemoryUnit, SHARD_TOKENS, planMemory } from "./memoryLayout";
+import { fileTokens } from "./memoryTokens";
+import { ShardReading } from "./shardReading";
+import { writeShard } from "./writeShard";
+
+/** What a generation records of its memory: the model that wrote it and its shards in reading order. */
+export interface MemoryManifest {
+  model: string;
+  tokens: number;
+  units: { key: string; shards: ShardEntry[] }[];
+}
+
+export interface ShardEntry {
+  /** File name under the store's memory/ folder. */
+  file: string;
+  tokens: number;
+  subkeys: number;
+}
+
+export interface MemoryProgress {
+  tokensDone: number;
+  tokensTotal: number;
+  tokensPerSecond: number;
+}
+
+export interface MemoryStats {
+  tokens: number;
+  tokensWritten: number;
+  shards: number;
+  shardsWritten: number;
+  slots: number;
+  seconds: number;
+  tokensPerSecond: number;
+}
+
+export interface MemoryPassJob {
+  memoryDir: string;
+  /** Indexed files in reading order (sorted by path), with their catalog token counts. */
+  files: LayoutFile[];
+  previous?: MemoryManifest;
+  readChunks(file: LayoutFile): AsyncIterable<StoredChunk>;
+  signal?: AbortSignal;
+  onProgress?(progress: MemoryProgress): void;
+}
+
+export interface MemoryModel {
+  identity: string;
+  graphs: ModelGraphs;
+  memory: MemoryFactory;
+  tokenizer: CodeTokenizer;
+}
+
+/** Readings of a unit: one for a group, consecutive SHARD_TOKENS stretches for a big file. */
+async function* unitReadings(unit: MemoryUnit, job: MemoryPassJob, tokenizer: CodeTokenizer): AsyncGenerator<ShardReading> {
+  let reading = new ShardReading();
+  for (const file of unit.files) {
+    reading.startPart(file.path, file.hash, 0);
+    let fileOffset = 0;
+    for await (const run of fileTokens(job.readChunks(file), tokenizer)) {
+      for (let i = 0; i < run.ids.length; ) {
+        const room = unit.kind === "stretches" ? SHARD_TOKENS - reading.tokens : run.ids.length - i;
+        const take = Math.min(room, run.ids.length - i);
+        reading.add(run, i, i + take);
+        i += take;
+        fileOffset += take;
+        if (unit.kind === "stretches" && reading.tokens >= SHARD_TOKENS) {
+          yield reading;
+          reading = new ShardReading();
+          reading.startPart(file.path, file.hash, fileOffset);
+        }
+      }
+    }
+  }
+  if (reading.tokens > 0) yield reading;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return (await stat(file).catch(() => undefined))?.isFile() ?? false;
+}
+
+export async function memoryPass(job: MemoryPassJob, model: MemoryModel): Promise<{ manifest: MemoryManifest; stats: MemoryStats }> {
+  const started = performance.now();
+  const units = planMemory(job.files, model.identity);
+  const previous = job.previous?.model === model.identity ? new Map(job.previous.units.map((u) => [u.key, u])) : new Map();
+  const kept = new Map<string, MemoryManifest["units"][number]>();
+  for (const unit of units) {
+    const old = previous.get(unit.key);
+    if (old && (await Promise.all(old.shards.map((s: ShardEntry) => exists(path.join(job.memoryDir, s.file))))).every(Boolean)) kept.set(unit.key, old);
+  }
+  const toBuild = units.filter((u) => !kept.has(u.key));
+  const tokensTotal = toBuild.reduce((sum, u) => sum + u.files.reduce((s, f) => s + f.tokens, 0), 0);
+  let tokensDone = 0;
+  let tokensWritten = 0;
+  let shardsWritten = 0;
+  const afterPiece = (tokens: number): void => {
+    tokensDone += tokens;
+    throwIfCancelled(job.signal);
+    const seconds = (performance.now() - started) / 1000;
+    job.onProgress?.({ tokensDone, tokensTotal: Math.max(tokensTotal, tokensDone), tokensPerSecond: seconds > 0 ? tokensDone / seconds : 0 });
+  };
+  await mkdir(job.memoryDir, { recursive: true });
+  const manifest: MemoryManifest = { model: model.identity, tokens: 0, units: [] };
+  for (const unit of units) {
+    let entry = kept.get(unit.key);
+    if (!entry) {
+      entry = { key: unit.key, shards: [] };
+      for await (const reading of unitReadings(unit, job, model.tokenizer)) {
+        const data = await writeShard(reading, { model: model.identity, start: manifest.tokens }, model.graphs, model.memory, afterPiece);
+        const file = `${unit.key}-${entry.shards.length}.shard`;
+        const target = path.join(job.memoryDir, file);
+        const temporary = `${target}.tmp-${process.pid}`;
+        await writeFile(temporary, encodeShard(data), { mode: 0o600 });
+        await rename(temporary, target).catch(async (error: unknown) => {
+          await rm(temporary, { force: true });
+          throw error;
+        });
+        entry.shards.push({ file, tokens: data.header.tokens, subkeys: data.header.subkeys });
+        tokensWritten += data.header.tokens;
+        shardsWritten++;
+      }
+    }
+    manifest.units.push(entry);
+    manifest.tokens += entry.shards.reduce((sum, s) => sum + s.tokens, 0);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const shards = manifest.units.flatMap((u) => u.shards);
+  return {
+    manifest,
+    stats: {
+      tokens: manifest.tokens,
+      tokensWritten,
+      shards: shards.length,
+      shardsWritten,
+      slots: shards.reduce((sum, s) => sum + s.subkeys * s.subkeys, 0),
+      seconds,
+      tokensPerSecond: seconds > 0 ? tokensWritten / seconds : 0,
+    },
+  };
+}

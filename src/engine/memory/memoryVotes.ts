@@ -1,0 +1,66 @@
+// Where the memory says a question's answer was written (evaluate.py locate): the question's tokens read
+// every shard without writing; each slot read votes, with its read weight over its write count (a slot
+// written by few tokens says more), for the chunk of the reading that holds the token it was last written for.
+import type { ProductKeys } from "./productKeys";
+import { ShardProvenance, type SourcePlace } from "./provenance";
+import type { ShardData } from "./shardFile";
+
+export interface SlotRead {
+  slot: number;
+  weight: number;
+  hits: number;
+  /** Reading position (in the shard) of the token the slot was last written for; -1 never written. */
+  writer: number;
+}
+
+export interface ChunkVote {
+  shard: number;
+  /** First reading position (in the shard) of the voted chunk. */
+  start: number;
+  end: number;
+  votes: number;
+  /** Where the chunk's middle token came from. */
+  place: SourcePlace;
+  slots: SlotRead[];
+}
+
+export interface LoadedShard {
+  name: string;
+  data: ShardData;
+  provenance: ShardProvenance;
+}
+
+export function loadedShard(name: string, data: ShardData): LoadedShard {
+  return { name, data, provenance: ShardProvenance.of(data) };
+}
+
+/** queries: (T, K) of the question's tokens; chunk: the memory's write chunk (mem_chunk). Best first. */
+export async function memoryVotes(shards: readonly LoadedShard[], queries: Float32Array, keys: ProductKeys, chunk: number): Promise<ChunkVote[]> {
+  const votes: ChunkVote[] = [];
+  for (const [index, shard] of shards.entries()) {
+    const { data } = shard;
+    const addresses = await keys.address(queries, data.keys, data.header.subkeys);
+    const byChunk = new Map<number, ChunkVote>();
+    for (let i = 0; i < addresses.slots.length; i++) {
+      const slot = addresses.slots[i]!;
+      const writer = data.writer[slot]!;
+      if (writer < 0) continue;
+      const hits = data.hits[slot]!;
+      const weight = addresses.weights[i]!;
+      const c = Math.floor(writer / chunk);
+      let vote = byChunk.get(c);
+      if (!vote) {
+        const start = c * chunk;
+        const end = Math.min(start + chunk, data.header.tokens);
+        const place = shard.provenance.place(Math.min((start + end) >> 1, end - 1));
+        if (!place) continue;
+        vote = { shard: index, start, end, votes: 0, place, slots: [] };
+        byChunk.set(c, vote);
+      }
+      vote.votes += weight / Math.max(1, hits);
+      vote.slots.push({ slot, weight, hits, writer });
+    }
+    votes.push(...byChunk.values());
+  }
+  return votes.sort((a, b) => b.votes - a.votes);
+}
