@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { access, realpath, rm, rmdir, stat } from "node:fs/promises";
+import { access, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { LongLensError } from "./errors";
 import { type RankedHit, lexicalHits } from "./lexical/lexicalHits";
@@ -8,11 +8,12 @@ import { inKernelFileSystem } from "./reader/regularFile";
 import { DEFAULT_MAX_FILE_BYTES, SINGLE_FILE_MAX_BYTES, formatBytes } from "./reader/sizeLimits";
 import { setChunkWorkers } from "./chunk/chunkPool";
 import { buildIndex } from "./store/buildIndex";
+import { clearStore } from "./store/clearStore";
 import type { CatalogFile } from "./store/catalog";
 import { defaultStoreDir } from "./store/defaultStoreDir";
 import { type LoadedStore, checkStore, currentGeneration, readStore } from "./store/readStore";
+import { checkStoreFolder } from "./store/storeFolder";
 import { StoreLayout } from "./store/storeLayout";
-import { lockStore } from "./store/storeLock";
 import type { AskResult, IndexProgress, IndexResult, NeedleResult } from "./types";
 
 export { defaultStoreDir } from "./store/defaultStoreDir";
@@ -57,14 +58,6 @@ export function questionProblem(question: string): string | undefined {
 export function checkQuestion(question: string): void {
   const problem = questionProblem(question);
   if (problem) throw new LongLensError(problem, "BAD_QUESTION");
-}
-
-/** A store location that exists must be a folder; anything else is refused before any work. */
-async function checkStoreDir(storeDir: string): Promise<void> {
-  const stats = await stat(storeDir).catch(() => undefined);
-  if (stats && !stats.isDirectory()) {
-    throw new LongLensError(`The store location ${storeDir} is not a folder; pass a folder (or nothing) as the store.`, "BAD_OPTION");
-  }
 }
 
 async function statRoot(root: string) {
@@ -118,7 +111,7 @@ export class Workspace {
       throw new LongLensError(`The file size limit must be a positive number of bytes, not ${maxFileBytes}.`, "BAD_OPTION");
     }
     const workspace = new Workspace(root, stats.isFile(), options);
-    await checkStoreDir(workspace.storeDir);
+    await checkStoreFolder(workspace.layout); // refused before any work, so nothing of the user's is touched
     return workspace;
   }
 
@@ -159,19 +152,7 @@ export class Workspace {
   /** Deletes this workspace's store (only the files a store is made of). */
   async clear(): Promise<void> {
     this.opened = undefined;
-    const unlock = await lockStore(this.layout).catch((error: unknown) => {
-      if (errorCode(error) === "ENOENT") return undefined; // no store folder at all
-      throw error;
-    });
-    if (!unlock) return;
-    try {
-      await rm(this.layout.manifest, { force: true });
-      await rm(this.layout.generations, { recursive: true, force: true });
-      await rm(this.layout.blobs, { recursive: true, force: true });
-    } finally {
-      await unlock();
-    }
-    await rmdir(this.storeDir).catch(() => undefined); // kept when it holds files that are not ours
+    await clearStore(this.layout);
   }
 
   dispose(): void {

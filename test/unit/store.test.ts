@@ -88,7 +88,7 @@ for (const [name, damage, problem] of [
       const { generation } = JSON.parse(await readFile(layout.manifest, "utf8")) as { generation: string };
       await writeFile(layout.catalog(generation), Buffer.from([0x1f, 0x8b, 0x08]));
     },
-    /catalog cannot be read/,
+    /catalog is damaged \(checksum mismatch\)/,
   ],
 ] as const) {
   test(`a store with a ${name} is detected, reported and rebuilt`, async (t) => {

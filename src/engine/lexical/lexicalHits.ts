@@ -17,7 +17,7 @@ export interface RankedHit {
 async function chunkTexts(layout: StoreLayout, file: CatalogFile, ids: ReadonlySet<string>): Promise<Map<string, string>> {
   const texts = new Map<string, string>();
   try {
-    for await (const chunk of readBlob(layout, file.chunksKey)) {
+    for await (const chunk of readBlob(layout, file)) {
       const id = chunkId(file.path, chunk.startLine, chunk.endLine, chunk.hash);
       if (ids.has(id)) texts.set(id, chunk.text);
       if (texts.size === ids.size) break;

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { open, rename, rm } from "node:fs/promises";
+import { FILE_MODE } from "./storeLayout";
 
 /** A sibling temporary name; a crash leaves only such names behind, never a half-written real one. */
 export function temporaryPath(target: string): string {
@@ -22,7 +23,7 @@ export async function fsyncPath(target: string): Promise<void> {
 export async function writeFileAtomic(target: string, data: Uint8Array | string, durable = true): Promise<void> {
   const temporary = temporaryPath(target);
   try {
-    const handle = await open(temporary, "w");
+    const handle = await open(temporary, "w", FILE_MODE);
     try {
       await handle.writeFile(data);
       if (durable) await handle.sync();

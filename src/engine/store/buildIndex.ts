@@ -1,4 +1,4 @@
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import { throwIfCancelled } from "../cancel";
 import { type OpenedFile, newContents, openAhead } from "../chunk/chunkFile";
@@ -6,19 +6,26 @@ import { type IndexedChunk, type StoredChunk, withFile } from "../chunk/indexedC
 import { type TokenCounter, loadTokenCounter } from "../chunk/tokenCounter";
 import { type LexicalIndex, addChunks, compactLexicalIndex, createLexicalIndex, removeChunks } from "../lexical/lexicalIndex";
 import { errorCode } from "../reader/errorCode";
+import { readAhead } from "../reader/readAhead";
 import { type WalkOptions, type WalkedFile, walkWorkspace } from "../reader/walk";
 import type { IndexChanges, IndexProgress, IndexResult, SkippedFile } from "../types";
-import { BlobWriter, blobKeys, readBlob } from "./blobs";
+import { BlobWriter, readBlob } from "./blobs";
 import type { CatalogFile } from "./catalog";
 import { readStore } from "./readStore";
-import type { StoreLayout } from "./storeLayout";
+import { RunBlobs } from "./runBlobs";
+import { claimStoreFolder } from "./storeFolder";
+import { type BlobRef, DIR_MODE, type StoreLayout } from "./storeLayout";
 import { lockStore } from "./storeLock";
+import { StoreWriteError, asStoreError } from "./storeWriteError";
+import type { MemoryOutcome } from "../indexing/memoryIndex";
 import { collectGarbage, writeGeneration } from "./writeGeneration";
 
 /** Chunks handed to the lexical index at once: large enough to amortise, small enough for a huge file. */
 const CHUNK_BATCH = 256;
 /** Files found between two scan progress reports. */
 const SCAN_PROGRESS_EVERY = 500;
+/** Blob hashes computed at once: small files, so a few in flight keep the disk and the hash busy. */
+const BLOB_CHECKS_AHEAD = 8;
 
 export interface IndexJob {
   root: string;
@@ -27,17 +34,32 @@ export interface IndexJob {
   walk: WalkOptions;
   signal?: AbortSignal;
   onProgress?: (progress: IndexProgress) => void;
+  /** The memory pass over the new catalog (indexing/memoryIndex.ts); its files join the new generation. */
+  memory?: (catalogFiles: readonly CatalogFile[], previousFiles: ReadonlyMap<string, string> | undefined) => Promise<MemoryOutcome | undefined>;
 }
 
 interface RunState {
   job: IndexJob;
   lexical: LexicalIndex;
   counter: TokenCounter;
-  blobs: Set<string>;
+  blobs: RunBlobs;
 }
 
-/** Feeds chunks to the lexical index (and to a new blob when `writer` is set); returns ids and token count. */
-async function indexChunks(state: RunState, file: WalkedFile, chunks: AsyncIterable<StoredChunk>, writer?: BlobWriter) {
+/** Where a file's chunks go besides the lexical index: a new blob, or nowhere when they come from a stored one. */
+interface ChunkSink {
+  write(chunk: StoredChunk): Promise<void>;
+  commit(): Promise<BlobRef>;
+  discard(): Promise<void>;
+}
+
+const storedBlob = (ref: BlobRef): ChunkSink => ({
+  write: () => Promise.resolve(),
+  commit: () => Promise.resolve(ref),
+  discard: () => Promise.resolve(),
+});
+
+/** Feeds chunks to the lexical index and to `sink`; returns ids, token count and the blob that holds them. */
+async function indexChunks(state: RunState, file: WalkedFile, chunks: AsyncIterable<StoredChunk>, sink: ChunkSink) {
   const ids: string[] = [];
   let tokens = 0;
   let batch: IndexedChunk[] = [];
@@ -47,7 +69,7 @@ async function indexChunks(state: RunState, file: WalkedFile, chunks: AsyncItera
   };
   try {
     for await (const stored of chunks) {
-      await writer?.write(stored);
+      await sink.write(stored);
       const chunk = withFile(file.path, stored);
       ids.push(chunk.id);
       tokens += state.counter.count(chunk.text);
@@ -58,11 +80,10 @@ async function indexChunks(state: RunState, file: WalkedFile, chunks: AsyncItera
       }
     }
     flush();
-    await writer?.commit();
-    return { ids, tokens };
+    return { ids, tokens, blob: await sink.commit() };
   } catch (error) {
     removeChunks(state.lexical, ids);
-    await writer?.discard();
+    await sink.discard();
     throw error;
   }
 }
@@ -70,29 +91,22 @@ async function indexChunks(state: RunState, file: WalkedFile, chunks: AsyncItera
 /** Indexes one new or changed file, reusing the chunks stored for identical contents when there are any. */
 async function indexFile(state: RunState, file: WalkedFile, opened: OpenedFile): Promise<CatalogFile> {
   const { layout } = state.job;
-  const record = (result: { ids: string[]; tokens: number }): CatalogFile => ({
+  const record = ({ ids, tokens, blob }: { ids: string[]; tokens: number; blob: BlobRef }): CatalogFile => ({
     path: file.path,
     size: file.size,
     mtimeMs: file.mtimeMs,
     hash: opened.hash,
-    chunksKey: opened.chunksKey,
-    tokens: result.tokens,
-    chunkIds: result.ids,
+    chunksKey: blob.chunksKey,
+    blobSha256: blob.blobSha256,
+    tokens,
+    chunkIds: ids,
   });
-  if (state.blobs.has(opened.chunksKey)) {
-    try {
-      return record(await indexChunks(state, file, readBlob(layout, opened.chunksKey)));
-    } catch {
-      throwIfCancelled(state.job.signal);
-      // A damaged blob is rebuilt from the file.
-      state.blobs.delete(opened.chunksKey);
-      await rm(layout.blob(opened.chunksKey), { force: true });
-    }
-  }
-  await mkdir(layout.blobs, { recursive: true });
-  const result = record(await indexChunks(state, file, opened.chunks(), new BlobWriter(layout.blob(opened.chunksKey))));
-  state.blobs.add(opened.chunksKey);
-  return result;
+  const stored = await state.blobs.checked(opened.chunksKey);
+  if (stored) return record(await indexChunks(state, file, readBlob(layout, stored), storedBlob(stored)));
+  await mkdir(layout.blobs, { recursive: true, mode: DIR_MODE });
+  const indexed = record(await indexChunks(state, file, opened.chunks(), new BlobWriter(layout, opened.chunksKey)));
+  state.blobs.add(indexed);
+  return indexed;
 }
 
 async function scan(job: IndexJob, skipped: SkippedFile[]): Promise<WalkedFile[]> {
@@ -109,100 +123,141 @@ async function scan(job: IndexJob, skipped: SkippedFile[]): Promise<WalkedFile[]
   return files;
 }
 
+/** One line for the files whose stored chunks could not be used (each is read again). */
+function blobWarning(problems: { path: string; problem: string }[]): string | undefined {
+  if (problems.length === 0) return undefined;
+  const shown = problems.slice(0, 5).map(({ path, problem }) => `${path} (${problem})`);
+  const more = problems.length > shown.length ? ` and ${problems.length - shown.length} more` : "";
+  return `The stored chunks of ${problems.length} file${problems.length === 1 ? "" : "s"} could not be used, so they were read again: ${shown.join(", ")}${more}.`;
+}
+
 /**
- * Brings the store up to date with the tree: only added, changed and removed files cost work. The new state
- * is written as a new generation and made current in one rename; a failure or an abort before that leaves
- * the previous index in place.
+ * Brings the store up to date with the tree: only added, changed and removed files cost work, and every
+ * stored blob kept is checked against its hash. The new state is written as a new generation and made current
+ * in one rename; a failure or an abort before that leaves the previous index in place, and what the run wrote
+ * is removed.
  */
 export async function buildIndex(job: IndexJob): Promise<IndexResult> {
-  const started = performance.now();
-  const { layout, signal, onProgress } = job;
-  await mkdir(layout.dir, { recursive: true });
-  const unlock = await lockStore(layout);
+  await claimStoreFolder(job.layout).catch((error: unknown) => {
+    throw asStoreError(job.layout, error);
+  });
+  const unlock = await lockStore(job.layout).catch((error: unknown) => {
+    throw asStoreError(job.layout, error);
+  });
+  const blobs = await RunBlobs.load(job.layout);
   try {
-    const counter = await loadTokenCounter();
-    const warnings: string[] = [];
-    const previous = await readStore(layout);
-    let base = previous.store;
-    if (previous.problem) warnings.push(`The index at ${layout.dir} was unusable (${previous.problem}); rebuilt it.`);
-    if (base && base.catalog.tokenCounter !== counter.name) {
-      warnings.push(`Tokens are now counted by ${counter.name} (was ${base.catalog.tokenCounter}); rebuilt the index.`);
-      base = undefined;
-    }
-    const state: RunState = { job, lexical: base?.lexical ?? createLexicalIndex(), counter, blobs: await blobKeys(layout) };
-    const previousFiles = new Map((base?.catalog.files ?? []).map((file) => [file.path, file]));
-
-    const skipped: SkippedFile[] = [];
-    const files = await scan(job, skipped);
-    const changes: IndexChanges = { added: 0, changed: 0, removed: 0, unchanged: 0, read: 0 };
-    const catalogFiles: CatalogFile[] = [];
-    const toRead: { file: WalkedFile; old: CatalogFile | undefined }[] = [];
-    for (const file of files) {
-      const old = previousFiles.get(file.path);
-      previousFiles.delete(file.path);
-      if (old && old.size === file.size && old.mtimeMs === file.mtimeMs && state.blobs.has(old.chunksKey)) {
-        catalogFiles.push(old);
-        changes.unchanged++;
-      } else {
-        toRead.push({ file, old });
-      }
-    }
-    let tokensRead = 0;
-    // Contents already in a blob, or about to be, are not chunked again: indexFile reads their blob instead.
-    const opening = openAhead(toRead, newContents(state.blobs));
-    for await (const [{ file, old }, outcome] of opening) {
-      onProgress?.({ phase: "read", filesDone: changes.unchanged + changes.read, filesTotal: files.length, file: file.path });
-      throwIfCancelled(signal);
-      changes.read++;
-      if ("skippedReason" in outcome) {
-        skipped.push({ path: file.path, reason: outcome.skippedReason });
-        if (old) previousFiles.set(file.path, old); // counted as removed below
-        continue;
-      }
-      if (old && old.chunksKey === outcome.opened.chunksKey && state.blobs.has(old.chunksKey)) {
-        catalogFiles.push({ ...old, size: file.size, mtimeMs: file.mtimeMs });
-        changes.unchanged++;
-        continue;
-      }
-      if (old) removeChunks(state.lexical, old.chunkIds);
-      try {
-        const indexed = await indexFile(state, file, outcome.opened);
-        catalogFiles.push(indexed);
-        tokensRead += indexed.tokens;
-        if (old) changes.changed++;
-        else changes.added++;
-      } catch (error) {
-        throwIfCancelled(signal);
-        // The file vanished or became unreadable while it was read.
-        skipped.push({ path: file.path, reason: `unreadable (${errorCode(error)})` });
-        if (old) changes.removed++;
-      }
-    }
-    for (const gone of previousFiles.values()) {
-      removeChunks(state.lexical, gone.chunkIds);
-      changes.removed++;
-    }
-    throwIfCancelled(signal);
-    onProgress?.({ phase: "index", filesDone: files.length, filesTotal: files.length });
-    await compactLexicalIndex(state.lexical);
-    throwIfCancelled(signal);
-    onProgress?.({ phase: "write", filesDone: files.length, filesTotal: files.length });
-    const generation = await writeGeneration(layout, { tokenCounter: counter.name, files: catalogFiles }, state.lexical);
-    await collectGarbage(layout, generation, new Set(catalogFiles.map((file) => file.chunksKey)));
-
-    const seconds = (performance.now() - started) / 1000;
-    return {
-      files: catalogFiles.length,
-      chunks: catalogFiles.reduce((sum, file) => sum + file.chunkIds.length, 0),
-      tokens: catalogFiles.reduce((sum, file) => sum + file.tokens, 0),
-      tokenCounter: counter.name,
-      skipped,
-      seconds,
-      tokensPerSecond: seconds > 0 ? tokensRead / seconds : 0,
-      changes,
-      ...(warnings.length > 0 ? { warnings } : {}),
-    };
+    return await updateIndex(job, blobs);
+  } catch (error) {
+    await blobs.removeWritten();
+    throw asStoreError(job.layout, error);
   } finally {
     await unlock();
   }
+}
+
+async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult> {
+  const started = performance.now();
+  const { layout, signal, onProgress } = job;
+  const counter = await loadTokenCounter();
+  const warnings: string[] = [];
+  const previous = await readStore(layout);
+  let base = previous.store;
+  if (previous.problem) warnings.push(`The index at ${layout.dir} was unusable (${previous.problem}); rebuilt it.`);
+  if (base && base.catalog.tokenCounter !== counter.name) {
+    warnings.push(`Tokens are now counted by ${counter.name} (was ${base.catalog.tokenCounter}); rebuilt the index.`);
+    base = undefined;
+  }
+  const state: RunState = { job, lexical: base?.lexical ?? createLexicalIndex(), counter, blobs };
+  const previousFiles = new Map((base?.catalog.files ?? []).map((file) => [file.path, file]));
+
+  const skipped: SkippedFile[] = [];
+  const files = await scan(job, skipped);
+  const changes: IndexChanges = { added: 0, changed: 0, removed: 0, unchanged: 0, read: 0 };
+  const catalogFiles: CatalogFile[] = [];
+  const toRead: { file: WalkedFile; old: CatalogFile | undefined }[] = [];
+  const same: { file: WalkedFile; old: CatalogFile }[] = [];
+  for (const file of files) {
+    const old = previousFiles.get(file.path);
+    previousFiles.delete(file.path);
+    if (old && old.size === file.size && old.mtimeMs === file.mtimeMs) same.push({ file, old });
+    else toRead.push({ file, old });
+  }
+  // A file that looks unchanged keeps its chunks only if their blob is intact; otherwise it is read again.
+  const unusable: { path: string; problem: string }[] = [];
+  for await (const [entry, blob] of readAhead(same, BLOB_CHECKS_AHEAD, ({ old }) => blobs.checked(old.chunksKey, old.blobSha256))) {
+    throwIfCancelled(signal);
+    if (blob) {
+      catalogFiles.push(entry.old);
+      changes.unchanged++;
+    } else {
+      unusable.push({ path: entry.file.path, problem: blobs.problems.get(entry.old.chunksKey) ?? "missing" });
+      toRead.push(entry);
+    }
+  }
+  const unusableWarning = blobWarning(unusable);
+  if (unusableWarning) warnings.push(unusableWarning);
+
+  let tokensRead = 0;
+  // Contents already in a blob, or about to be, are not chunked again: indexFile reads their blob instead.
+  const opening = openAhead(toRead, newContents(blobs.keys()));
+  for await (const [{ file, old }, outcome] of opening) {
+    onProgress?.({ phase: "read", filesDone: changes.unchanged + changes.read, filesTotal: files.length, file: file.path });
+    throwIfCancelled(signal);
+    changes.read++;
+    if ("skippedReason" in outcome) {
+      skipped.push({ path: file.path, reason: outcome.skippedReason });
+      if (old) previousFiles.set(file.path, old); // counted as removed below
+      continue;
+    }
+    if (old && old.chunksKey === outcome.opened.chunksKey && (await blobs.checked(old.chunksKey, old.blobSha256))) {
+      catalogFiles.push({ ...old, size: file.size, mtimeMs: file.mtimeMs });
+      changes.unchanged++;
+      continue;
+    }
+    if (old) removeChunks(state.lexical, old.chunkIds);
+    try {
+      const indexed = await indexFile(state, file, outcome.opened);
+      catalogFiles.push(indexed);
+      tokensRead += indexed.tokens;
+      if (old) changes.changed++;
+      else changes.added++;
+    } catch (error) {
+      throwIfCancelled(signal);
+      if (error instanceof StoreWriteError) throw error;
+      // The file vanished or became unreadable while it was read.
+      skipped.push({ path: file.path, reason: `unreadable (${errorCode(error)})` });
+      if (old) changes.removed++;
+    }
+  }
+  for (const gone of previousFiles.values()) {
+    removeChunks(state.lexical, gone.chunkIds);
+    changes.removed++;
+  }
+  throwIfCancelled(signal);
+  onProgress?.({ phase: "index", filesDone: files.length, filesTotal: files.length });
+  await compactLexicalIndex(state.lexical);
+  throwIfCancelled(signal);
+  onProgress?.({ phase: "write", filesDone: files.length, filesTotal: files.length });
+  const memory = await job.memory?.(catalogFiles, base?.extraFiles);
+  let generation: string;
+  try {
+    generation = await writeGeneration(layout, { tokenCounter: counter.name, files: catalogFiles }, state.lexical, memory?.files);
+  } finally {
+    await memory?.cleanup();
+  }
+  await collectGarbage(layout, generation, catalogFiles);
+
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    files: catalogFiles.length,
+    chunks: catalogFiles.reduce((sum, file) => sum + file.chunkIds.length, 0),
+    tokens: catalogFiles.reduce((sum, file) => sum + file.tokens, 0),
+    tokenCounter: counter.name,
+    skipped,
+    seconds,
+    tokensPerSecond: seconds > 0 ? tokensRead / seconds : 0,
+    changes,
+    ...(memory ? { memory: memory.stats } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
 }

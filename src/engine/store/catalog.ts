@@ -1,9 +1,8 @@
 import type { FileRecord } from "../types";
+import type { BlobRef } from "./storeLayout";
 
 /** What the store remembers of one indexed file. */
-export interface CatalogFile extends FileRecord {
-  /** Blob holding the file's chunks (see openForChunking's chunksKey). */
-  chunksKey: string;
+export interface CatalogFile extends FileRecord, BlobRef {
   tokens: number;
   chunkIds: string[];
 }

@@ -2,8 +2,10 @@ import { access, readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import { type LexicalIndex, loadLexicalIndex } from "../lexical/lexicalIndex";
+import { errorCode } from "../reader/errorCode";
 import { type Catalog, isCatalog } from "./catalog";
-import { type Manifest, STORE_FORMAT, STORE_VERSION, type StoreLayout } from "./storeLayout";
+import { sha256, sha256OfFile } from "./fileHash";
+import { CATALOG_NAME, GENERATION_FILE_NAME, GENERATION_NAME, LEXICAL_NAME, type Manifest, STORE_FORMAT, STORE_VERSION, type StoreLayout } from "./storeLayout";
 
 const gunzipAsync = promisify(gunzip);
 
@@ -11,6 +13,8 @@ export interface LoadedStore {
   generation: string;
   catalog: Catalog;
   lexical: LexicalIndex;
+  /** The generation's further files (writeGeneration's extraFiles) by name: absolute paths, checksums verified. */
+  extraFiles: ReadonlyMap<string, string>;
 }
 
 /** A store, or why there is none usable: `problem` is set when something is there but cannot be used. */
@@ -18,13 +22,18 @@ export type StoreRead = { store: LoadedStore; problem?: undefined } | { store?: 
 
 class StoreProblem extends Error {}
 
+function isChecksumList(value: unknown): value is Record<string, string> {
+  if (typeof value !== "object" || value === null) return false;
+  return Object.entries(value).every(([name, hash]) => GENERATION_FILE_NAME.test(name) && typeof hash === "string" && /^[0-9a-f]{64}$/.test(hash));
+}
+
 async function readManifest(layout: StoreLayout): Promise<Manifest | undefined> {
   let text: string;
   try {
     text = await readFile(layout.manifest, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new StoreProblem(`manifest.json cannot be read (${(error as NodeJS.ErrnoException).code})`);
+    if (errorCode(error) === "ENOENT") return undefined;
+    throw new StoreProblem(`manifest.json cannot be read (${errorCode(error)})`);
   }
   let manifest: Partial<Manifest>;
   try {
@@ -36,18 +45,43 @@ async function readManifest(layout: StoreLayout): Promise<Manifest | undefined> 
   if (manifest.version !== STORE_VERSION) {
     throw new StoreProblem(`store format version ${String(manifest.version)}, this LongLens uses version ${STORE_VERSION}`);
   }
-  if (typeof manifest.generation !== "string" || !/^[\w-]+$/.test(manifest.generation)) {
+  if (typeof manifest.generation !== "string" || !GENERATION_NAME.test(manifest.generation)) {
     throw new StoreProblem("manifest.json names no valid generation");
+  }
+  if (!isChecksumList(manifest.files) || !(CATALOG_NAME in manifest.files) || !(LEXICAL_NAME in manifest.files)) {
+    throw new StoreProblem("manifest.json lists no checksums for the generation's files");
   }
   return manifest as Manifest;
 }
 
-async function readGzippedJson(file: string, what: string): Promise<string> {
+/** A gzipped JSON file of the generation, checked against the manifest's sha256 before it is parsed. */
+async function readChecked(layout: StoreLayout, manifest: Manifest, name: string, what: string): Promise<string> {
+  let bytes: Buffer;
   try {
-    return (await gunzipAsync(await readFile(file))).toString("utf8");
+    bytes = await readFile(layout.generationFile(manifest.generation, name));
   } catch (error) {
-    throw new StoreProblem(`${what} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new StoreProblem(`${what} cannot be read (${errorCode(error)})`);
   }
+  if (sha256(bytes) !== manifest.files[name]) throw new StoreProblem(`${what} is damaged (checksum mismatch)`);
+  try {
+    return (await gunzipAsync(bytes)).toString("utf8");
+  } catch (error) {
+    throw new StoreProblem(`${what} cannot be read (${errorCode(error)})`);
+  }
+}
+
+async function checkExtraFiles(layout: StoreLayout, manifest: Manifest): Promise<Map<string, string>> {
+  const extra = new Map<string, string>();
+  for (const [name, hash] of Object.entries(manifest.files)) {
+    if (name === CATALOG_NAME || name === LEXICAL_NAME) continue;
+    const file = layout.generationFile(manifest.generation, name);
+    const actual = await sha256OfFile(file).catch((error: unknown) => {
+      throw new StoreProblem(`${name} cannot be read (${errorCode(error)})`);
+    });
+    if (actual !== hash) throw new StoreProblem(`${name} is damaged (checksum mismatch)`);
+    extra.set(name, file);
+  }
+  return extra;
 }
 
 async function readOnce(layout: StoreLayout): Promise<StoreRead> {
@@ -56,18 +90,19 @@ async function readOnce(layout: StoreLayout): Promise<StoreRead> {
     if (!manifest) return {};
     let catalog: unknown;
     try {
-      catalog = JSON.parse(await readGzippedJson(layout.catalog(manifest.generation), "the catalog"));
+      catalog = JSON.parse(await readChecked(layout, manifest, CATALOG_NAME, "the catalog"));
     } catch (error) {
       throw error instanceof StoreProblem ? error : new StoreProblem("the catalog is not valid JSON");
     }
     if (!isCatalog(catalog)) throw new StoreProblem("the catalog has an unexpected shape");
     let lexical: LexicalIndex;
     try {
-      lexical = loadLexicalIndex(await readGzippedJson(layout.lexical(manifest.generation), "the lexical index"));
+      lexical = loadLexicalIndex(await readChecked(layout, manifest, LEXICAL_NAME, "the lexical index"));
     } catch (error) {
       throw error instanceof StoreProblem ? error : new StoreProblem("the lexical index is damaged");
     }
-    return { store: { generation: manifest.generation, catalog, lexical } };
+    const extraFiles = await checkExtraFiles(layout, manifest);
+    return { store: { generation: manifest.generation, catalog, lexical, extraFiles } };
   } catch (error) {
     if (error instanceof StoreProblem) return { problem: error.message };
     throw error;
@@ -75,8 +110,9 @@ async function readOnce(layout: StoreLayout): Promise<StoreRead> {
 }
 
 /**
- * Reads the current generation. If another process swapped generations between our reading the manifest and
- * the files (and removed the old ones), reading again finds the new generation.
+ * Reads the current generation, every file checked against its checksum. If another process swapped
+ * generations between our reading the manifest and the files (and removed the old ones), reading again
+ * finds the new generation.
  */
 export async function readStore(layout: StoreLayout): Promise<StoreRead> {
   const first = await readOnce(layout);
@@ -88,7 +124,7 @@ export async function checkStore(layout: StoreLayout): Promise<{ usable: boolean
   try {
     const manifest = await readManifest(layout);
     if (!manifest) return { usable: false };
-    await Promise.all([access(layout.catalog(manifest.generation)), access(layout.lexical(manifest.generation))]);
+    await Promise.all(Object.keys(manifest.files).map((name) => access(layout.generationFile(manifest.generation, name))));
     return { usable: true };
   } catch (error) {
     return { usable: false, problem: error instanceof StoreProblem ? error.message : "the current generation's files are missing" };

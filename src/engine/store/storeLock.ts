@@ -1,35 +1,39 @@
-import { open, readFile, rm } from "node:fs/promises";
+import { link, readFile, rm, writeFile } from "node:fs/promises";
 import { LongLensError } from "../errors";
-import type { StoreLayout } from "./storeLayout";
+import { errorCode } from "../reader/errorCode";
+import { temporaryPath } from "./atomicFile";
+import { identityOf, isAlive, parseIdentity } from "./processIdentity";
+import { FILE_MODE, type StoreLayout } from "./storeLayout";
 
-function isRunning(pid: number): boolean {
+/** Creates the lock file with its contents in one step (a hard link fails if the name exists), so that no
+ *  other process can ever read a lock that is still empty and take it for stale. */
+async function createLock(layout: StoreLayout): Promise<boolean> {
+  const temporary = temporaryPath(layout.lock);
   try {
-    process.kill(pid, 0);
+    await writeFile(temporary, JSON.stringify(identityOf(process.pid)), { mode: FILE_MODE });
+    await link(temporary, layout.lock);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if (errorCode(error) === "EEXIST") return false;
+    throw error;
+  } finally {
+    await rm(temporary, { force: true });
   }
 }
 
 /**
  * Only one index run may write a store at a time (the CLI and the editor may both try). The lock file holds
- * the writer's pid; a lock left by a process that no longer runs is taken over. Returns the release function.
+ * the writer's identity; a lock left by a process that no longer runs (or whose pid now belongs to another
+ * process) is taken over. Returns the release function.
  */
 export async function lockStore(layout: StoreLayout): Promise<() => Promise<void>> {
   for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(layout.lock, "wx");
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => rm(layout.lock, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const owner = Number.parseInt(await readFile(layout.lock, "utf8").catch(() => ""), 10);
-      if (Number.isInteger(owner) && owner > 0 && isRunning(owner)) {
-        throw new LongLensError(`Another LongLens index run (process ${owner}) is updating ${layout.dir}; try again when it finishes.`, "BUSY");
-      }
-      await rm(layout.lock, { force: true });
+    if (await createLock(layout)) return () => rm(layout.lock, { force: true });
+    const owner = parseIdentity(await readFile(layout.lock, "utf8").catch(() => ""));
+    if (owner && isAlive(owner)) {
+      throw new LongLensError(`Another LongLens index run (process ${owner.pid}) is updating ${layout.dir}; try again when it finishes.`, "BUSY");
     }
+    await rm(layout.lock, { force: true });
   }
   throw new LongLensError(`Cannot lock the index at ${layout.dir}; remove ${layout.lock} if no LongLens is running.`, "BUSY");
 }

@@ -1,34 +1,92 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, rename, rm } from "node:fs/promises";
+import { chmod, mkdir, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import type { LexicalIndex } from "../lexical/lexicalIndex";
-import { removeUnusedBlobs } from "./blobs";
 import { fsyncPath, temporaryPath, writeFileAtomic } from "./atomicFile";
+import { removeUnusedBlobs } from "./blobs";
 import type { Catalog } from "./catalog";
-import { type Manifest, STORE_FORMAT, STORE_VERSION, type StoreLayout } from "./storeLayout";
+import { sha256, sha256OfFile } from "./fileHash";
+import {
+  type BlobRef,
+  CATALOG_NAME,
+  DIR_MODE,
+  FILE_MODE,
+  GENERATION_FILE_NAME,
+  GENERATION_NAME,
+  LEXICAL_NAME,
+  type Manifest,
+  STORE_FORMAT,
+  STORE_VERSION,
+  STAGING_NAME,
+  type StoreLayout,
+  TEMPORARY_SUFFIX,
+} from "./storeLayout";
 
 const gzipAsync = promisify(gzip);
 
 /**
- * Makes a new generation current: its files are written and synced under a temporary folder name, the folder
- * is renamed into place, and only then the manifest is replaced (by rename) to point at it. A crash at any
- * step leaves the previous manifest and generation intact.
+ * A further file of a generation (e.g. a memory shard): `write` creates it at `target`, inside the staging
+ * folder; writeGeneration then syncs it and records its sha256 in the manifest, and readStore checks it.
  */
-export async function writeGeneration(layout: StoreLayout, catalog: Catalog, lexical: LexicalIndex): Promise<string> {
+export interface GenerationFile {
+  /** A plain file name: letters, digits, '_', '-' and '.', not starting with '.'. */
+  name: string;
+  write(target: string): Promise<void>;
+}
+
+function checkNames(files: readonly GenerationFile[]): void {
+  const seen = new Set([CATALOG_NAME, LEXICAL_NAME]);
+  for (const { name } of files) {
+    if (!GENERATION_FILE_NAME.test(name) || seen.has(name)) throw new Error(`Invalid or repeated generation file name '${name}'`);
+    seen.add(name);
+  }
+}
+
+/** Writes one in-memory file of the staging folder, synced; returns its sha256. */
+async function writeData(staging: string, name: string, data: Uint8Array): Promise<string> {
+  await writeFileAtomic(path.join(staging, name), data);
+  return sha256(data);
+}
+
+/** Has a caller-written file of the staging folder written, then syncs, restricts and hashes it. */
+async function writeExtra(staging: string, file: GenerationFile): Promise<string> {
+  const target = path.join(staging, file.name);
+  await file.write(target);
+  await chmod(target, FILE_MODE);
+  await fsyncPath(target);
+  return sha256OfFile(target);
+}
+
+/**
+ * Makes a new generation current: its files are written and synced under a temporary folder name, the folder
+ * is renamed into place, and only then the manifest (with every file's sha256) is replaced by rename to point
+ * at it. A crash at any step leaves the previous manifest and generation intact.
+ */
+export async function writeGeneration(
+  layout: StoreLayout,
+  catalog: Catalog,
+  lexical: LexicalIndex,
+  extraFiles: readonly GenerationFile[] = [],
+): Promise<string> {
+  checkNames(extraFiles);
   const generation = `${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
   const final = layout.generation(generation);
   const staging = temporaryPath(final);
-  await mkdir(staging, { recursive: true });
+  await mkdir(layout.generations, { recursive: true, mode: DIR_MODE });
+  await mkdir(staging, { mode: DIR_MODE });
   try {
-    await writeFileAtomic(path.join(staging, path.basename(layout.catalog(generation))), await gzipAsync(JSON.stringify(catalog)));
-    await writeFileAtomic(path.join(staging, path.basename(layout.lexical(generation))), await gzipAsync(JSON.stringify(lexical)));
+    const files: Record<string, string> = {
+      [CATALOG_NAME]: await writeData(staging, CATALOG_NAME, await gzipAsync(JSON.stringify(catalog))),
+      [LEXICAL_NAME]: await writeData(staging, LEXICAL_NAME, await gzipAsync(JSON.stringify(lexical))),
+    };
+    for (const file of extraFiles) files[file.name] = await writeExtra(staging, file);
     await fsyncPath(staging);
     await rename(staging, final);
     await fsyncPath(layout.generations);
     await fsyncPath(layout.blobs).catch(() => undefined); // a store of empty files has no blobs folder
-    const manifest: Manifest = { format: STORE_FORMAT, version: STORE_VERSION, generation };
+    const manifest: Manifest = { format: STORE_FORMAT, version: STORE_VERSION, generation, files };
     await writeFileAtomic(layout.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
     await fsyncPath(layout.dir);
   } catch (error) {
@@ -38,16 +96,20 @@ export async function writeGeneration(layout: StoreLayout, catalog: Catalog, lex
   return generation;
 }
 
+const ROOT_LEFTOVER = new RegExp(`^(manifest\\.json|longlens-store|index\\.lock|memory-pass)${TEMPORARY_SUFFIX.source}`);
+
 /**
- * Removes what the current generation no longer needs: other generations, unreferenced blobs and temporary
- * leftovers. Only names this store writes are touched, so a store folder shared with other files is safe.
+ * Removes what the current generation (`keep`; none when the store is cleared) no longer needs: other
+ * generations, unreferenced blobs and leftovers of interrupted or killed runs. Only names this store writes
+ * are touched.
  */
-export async function collectGarbage(layout: StoreLayout, generation: string, blobKeysInUse: ReadonlySet<string>): Promise<void> {
+export async function collectGarbage(layout: StoreLayout, keep: string | undefined, blobsInUse: Iterable<BlobRef>): Promise<void> {
   for (const name of await readdir(layout.generations).catch(() => [] as string[])) {
-    if (name !== generation) await rm(path.join(layout.generations, name), { recursive: true, force: true });
+    const ours = GENERATION_NAME.test(name) || STAGING_NAME.test(name);
+    if (ours && name !== keep) await rm(path.join(layout.generations, name), { recursive: true, force: true });
   }
-  await removeUnusedBlobs(layout, blobKeysInUse);
+  await removeUnusedBlobs(layout, blobsInUse);
   for (const name of await readdir(layout.dir).catch(() => [] as string[])) {
-    if (name.startsWith("manifest.json.tmp-")) await rm(path.join(layout.dir, name), { force: true });
+    if (ROOT_LEFTOVER.test(name)) await rm(path.join(layout.dir, name), { recursive: true, force: true });
   }
 }
