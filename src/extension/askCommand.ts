@@ -22,6 +22,7 @@ export function registerAskCommand(context: vscode.ExtensionContext, services: S
       hits.push(...result.hits.map((hit) => ({ ...hit, uri: vscode.Uri.joinPath(folder.uri, hit.file) })));
     }
     hits.sort((a, b) => b.score - a.score);
+    services.hits.show(question, hits);
     // Called with a question (tests, other extensions): hand the hits back, show nothing.
     if (typeof arg === "string") return hits;
     if (hits.length === 0) {

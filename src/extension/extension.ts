@@ -5,8 +5,9 @@ import { registerClearCommand } from "./clearCommand";
 import { FolderWorkspaces } from "./folderWorkspaces";
 import { registerIndexCommand } from "./indexCommand";
 import { Indexer } from "./indexer";
-import { registerModelCommands } from "./modelCommands";
 import { registerNeedleCommand } from "./needleCommand";
+import { HitsView } from "./panels/hitsView";
+import { registerPanels } from "./panels/registerPanels";
 import { IndexStatusBar } from "./statusBar";
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -14,12 +15,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const statusBar = new IndexStatusBar();
   const workspaces = new FolderWorkspaces(context);
   context.subscriptions.push(output, statusBar, workspaces);
-  const services = { output, workspaces, indexer: new Indexer(output, statusBar), statusBar };
+  const hits = new HitsView(context.extensionUri, output);
+  const services = { output, workspaces, indexer: new Indexer(output, statusBar), statusBar, hits };
 
   registerIndexCommand(context, services);
   registerAskCommand(context, services);
   registerNeedleCommand(context, services);
-  registerModelCommands(context, services);
+  registerPanels(context, services);
   registerClearCommand(context, services);
 }
 

@@ -2,6 +2,7 @@
 import type * as vscode from "vscode";
 import type { FolderWorkspaces } from "./folderWorkspaces";
 import type { Indexer } from "./indexer";
+import type { HitsView } from "./panels/hitsView";
 import type { IndexStatusBar } from "./statusBar";
 
 export interface Services {
@@ -9,4 +10,6 @@ export interface Services {
   workspaces: FolderWorkspaces;
   indexer: Indexer;
   statusBar: IndexStatusBar;
+  /** The Hits view: shows the last question's hits. */
+  hits: HitsView;
 }

@@ -1,0 +1,2 @@
+// esbuild bundles each entry's imported stylesheet into media/dist/<entry>.css.
+declare module "*.css";

@@ -1,0 +1,62 @@
+// "LongLens: Hits": a webview view listing the ranked hits of the last question; a click (or Enter) opens one.
+import * as vscode from "vscode";
+import type { Hit } from "../../engine/types";
+import type { HitsData, PanelState } from "../../shared/messages";
+import { revealLines } from "../questionFlow";
+import { MessageHost } from "./messageHost";
+import { webviewHtml, webviewOptions } from "./webviewHtml";
+
+export class HitsView implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewType = "longlens.hits";
+
+  private state: PanelState<HitsData> = { status: "loading", message: "Ask a question (LongLens: Ask the Codebase) to list its hits here." };
+  private uris: vscode.Uri[] = [];
+  private host?: MessageHost<"hits/ready" | "hits/open">;
+  private readonly registration: vscode.Disposable;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly output: vscode.OutputChannel,
+  ) {
+    this.registration = vscode.window.registerWebviewViewProvider(HitsView.viewType, this);
+  }
+
+  /** The hits of the last question, in rank order, each with the file it points at. */
+  show(question: string, hits: (Hit & { uri: vscode.Uri })[]): void {
+    this.uris = hits.map((hit) => hit.uri);
+    const rows = hits.map((hit) => ({
+      file: vscode.workspace.asRelativePath(hit.uri),
+      startLine: hit.startLine,
+      endLine: hit.endLine,
+      score: hit.score,
+      snippet: hit.snippet,
+      sources: [...hit.sources],
+    }));
+    this.state = { status: "ready", data: { question, hits: rows } };
+    this.host?.notify("hits/show", this.state);
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    view.webview.options = webviewOptions(this.extensionUri);
+    view.webview.html = webviewHtml(view.webview, this.extensionUri, "hits", "LongLens: Hits");
+    this.host?.dispose();
+    this.host = new MessageHost(view.webview, {
+      "hits/ready": async () => this.state,
+      "hits/open": async ({ index }) => {
+        const uri = this.uris[index];
+        const hit = this.state.status === "ready" ? this.state.data.hits[index] : undefined;
+        if (uri && hit) await revealLines(uri, hit.startLine, hit.endLine);
+        return null;
+      },
+    }, this.output);
+    view.onDidDispose(() => {
+      this.host?.dispose();
+      this.host = undefined;
+    });
+  }
+
+  dispose(): void {
+    this.host?.dispose();
+    this.registration.dispose();
+  }
+}

@@ -1,0 +1,31 @@
+// The inspector, folding and hits views: their commands, and the serializers that restore panels after a reload.
+import * as vscode from "vscode";
+import { Inspector } from "../../engine/inspect/inspector";
+import { registerCommand } from "../registerCommand";
+import type { Services } from "../services";
+import { FoldingPanel } from "./foldingPanel";
+import { HitsView } from "./hitsView";
+import { requestFromEditor } from "./inspection";
+import { InspectorPanel } from "./inspectorPanel";
+import type { PanelDeps } from "./panelDeps";
+import { TokenDecorations } from "./tokenDecorations";
+
+export function registerPanels(context: vscode.ExtensionContext, { output, hits }: Services): void {
+  const inspector = new Inspector();
+  const decorations = new TokenDecorations();
+  context.subscriptions.push(decorations, { dispose: () => void inspector.dispose() });
+  const deps: PanelDeps = { extensionUri: context.extensionUri, output, inspector, decorations };
+
+  registerCommand(context, output, "longlens.openInspector", () => InspectorPanel.createOrShow(deps, requestFromEditor("longlens")));
+  registerCommand(context, output, "longlens.showFolding", () => FoldingPanel.createOrShow(deps, requestFromEditor("longlens")));
+  registerCommand(context, output, "longlens.showHits", async () => vscode.commands.executeCommand(`${HitsView.viewType}.focus`));
+  context.subscriptions.push(
+    hits,
+    vscode.window.registerWebviewPanelSerializer(InspectorPanel.viewType, {
+      deserializeWebviewPanel: async (panel, state) => InspectorPanel.revive(panel, deps, state),
+    }),
+    vscode.window.registerWebviewPanelSerializer(FoldingPanel.viewType, {
+      deserializeWebviewPanel: async (panel, state) => FoldingPanel.revive(panel, deps, state),
+    }),
+  );
+}
