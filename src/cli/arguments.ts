@@ -1,5 +1,6 @@
 // Turns argv into one validated command, or a usage error.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { questionProblem } from "../engine/workspace";
 import type { InspectVariant } from "../shared/inspectData";
 import { usageError } from "./usage";
 
@@ -52,19 +53,21 @@ export function parseCommand(argv: string[]): Command {
   const path = expectPath(positionals[0]);
   if (kind === "index") {
     expectPositionals(positionals, ["<path>"]);
-    return { kind, path, store: flag("store"), json: isJson };
+    return { kind, path, store: parseStore(flag("store")), json: isJson };
   }
   const batchFile = flag("batch");
   const question = positionals[1];
   if (positionals.length > 2) throw usageError(`Too many arguments; quote the question: longlens ${kind} <path> "<question>"`);
   if (batchFile !== undefined && question !== undefined) throw usageError("Give either a question or --batch FILE, not both");
   if (batchFile === undefined && question === undefined) throw usageError(`Missing question: longlens ${kind} <path> "<question>"`);
+  const problem = question === undefined ? undefined : questionProblem(question);
+  if (problem) throw usageError(problem);
   const top = flag("top");
   return {
     kind,
     path,
     questions: batchFile === undefined ? { question: question! } : { batchFile },
-    store: flag("store"),
+    store: parseStore(flag("store")),
     json: isJson,
     ...(top === undefined ? {} : { top: parsePositiveInteger(top, "--top") }),
   };
@@ -74,8 +77,8 @@ function parseStrict(args: string[], options: Options) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    // node:util's messages go on with advice about '--'; the first sentence is the useful part.
-    throw usageError((error as Error).message.split(". ")[0]!);
+    // node:util's messages go on, over several lines, with advice about '--'; the first sentence is the useful part.
+    throw usageError((error as Error).message.split(/\.\s/)[0]!);
   }
 }
 
@@ -88,6 +91,12 @@ function expectPositionals(positionals: string[], names: string[]): string[] {
   if (positionals.length < names.length || positionals.some((p) => p === "")) throw usageError(`Missing ${names[positionals.length] ?? names[0]}`);
   if (positionals.length > names.length) throw usageError(`Unexpected argument '${positionals[names.length]}'`);
   return positionals;
+}
+
+/** An empty --store would mean the current folder, which holds the user's files. */
+function parseStore(text: string | undefined): string | undefined {
+  if (text === "") throw usageError("--store needs a folder, not an empty string");
+  return text;
 }
 
 function parsePositiveInteger(text: string, name: string): number {

@@ -2,6 +2,7 @@
 import type { AskResult, IndexResult, NeedleResult } from "../engine/types";
 import { describeIndexResult, formatCount } from "../shared/indexText";
 import { firstLine } from "../shared/snippet";
+import { printable } from "./terminalText";
 
 export function indexText(result: IndexResult): string {
   const skipped = result.skipped.length === 0 ? "" : `; ${formatCount(result.skipped.length)} files skipped (--json lists them)`;
@@ -9,7 +10,7 @@ export function indexText(result: IndexResult): string {
   const changed = changes
     ? `${formatCount(changes.added)} added, ${formatCount(changes.changed)} changed, ${formatCount(changes.removed)} removed, ${formatCount(changes.unchanged)} unchanged\n`
     : "";
-  const warnings = (result.warnings ?? []).map((warning) => `warning: ${warning}\n`).join("");
+  const warnings = (result.warnings ?? []).map((warning) => `warning: ${printable(warning)}\n`).join("");
   return (
     `Indexed ${describeIndexResult(result)}, ${formatCount(result.tokensPerSecond)} tokens/s${skipped}\n` +
     changed +
@@ -21,12 +22,12 @@ export function indexText(result: IndexResult): string {
 export function askText(result: AskResult): string {
   if (result.hits.length === 0) return "no matches\n";
   return result.hits
-    .map((hit) => `${hit.file}:${hit.startLine}-${hit.endLine}  ${hit.score.toFixed(2)}\n    ${firstLine(hit.snippet)}\n`)
+    .map((hit) => `${printable(hit.file)}:${hit.startLine}-${hit.endLine}  ${hit.score.toFixed(2)}\n    ${printable(firstLine(hit.snippet))}\n`)
     .join("");
 }
 
 export function needleText(result: NeedleResult): string {
   if (result.hits.length === 0) return "no matches\n";
-  const where = `${result.file}:${result.line} (confidence ${result.confidence.toFixed(2)})`;
-  return result.answer === "" ? `${where}\n` : `${result.answer}\n  at ${where}\n`;
+  const where = `${printable(result.file)}:${result.line} (confidence ${result.confidence.toFixed(2)})`;
+  return result.answer === "" ? `${where}\n` : `${printable(result.answer)}\n  at ${where}\n`;
 }

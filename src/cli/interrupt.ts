@@ -1,24 +1,44 @@
-// Ctrl-C aborts the running work through an AbortSignal, so the engine can leave its store intact;
-// a second Ctrl-C exits at once.
+// Ctrl-C (SIGINT), SIGTERM and SIGHUP abort the running work through an AbortSignal, so that an index run can
+// leave its store intact and release its lock; a second signal exits at once. Work that writes nothing
+// (answering questions) exits at the first: its store is written atomically even when it indexes first.
+import os from "node:os";
 import { LongLensError } from "../engine/errors";
 
 export const INTERRUPTED = "INTERRUPTED";
-export const INTERRUPTED_EXIT = 130;
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
-export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export class Interrupted extends LongLensError {
+  /** 128 + the signal number, as a shell reports a process the signal ended: 130, 143, 129. */
+  readonly exitStatus: number;
+
+  constructor(signal: NodeJS.Signals) {
+    super(`Interrupted by ${signal}; the previous index is unchanged.`, INTERRUPTED);
+    this.exitStatus = 128 + os.constants.signals[signal];
+  }
+}
+
+function exitNow(signal: NodeJS.Signals): never {
+  const interrupted = new Interrupted(signal);
+  process.stderr.write(`longlens: ${interrupted.message}\n`);
+  process.exit(interrupted.exitStatus);
+}
+
+export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>, stopAtOnce: boolean): Promise<T> {
   const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(INTERRUPTED_EXIT);
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (received || stopAtOnce) exitNow(signal);
+    received = signal;
     controller.abort();
   };
-  process.on("SIGINT", onSigint);
+  for (const signal of SIGNALS) process.on(signal, onSignal);
   try {
     return await work(controller.signal);
   } catch (error) {
-    // Whatever the engine threw on its way out, the cause was the user's Ctrl-C.
-    if (controller.signal.aborted) throw new LongLensError("Interrupted; the previous index is unchanged.", INTERRUPTED);
+    // Whatever the engine threw on its way out, the cause was the signal.
+    if (received) throw new Interrupted(received);
     throw error;
   } finally {
-    process.off("SIGINT", onSigint);
+    for (const signal of SIGNALS) process.off(signal, onSignal);
   }
 }

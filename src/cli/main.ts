@@ -2,20 +2,23 @@
 import { version } from "../../package.json";
 import { describeError, LongLensError } from "../engine/errors";
 import { parseCommand } from "./arguments";
-import { INTERRUPTED, INTERRUPTED_EXIT } from "./interrupt";
+import { Interrupted } from "./interrupt";
+import { OUTPUT_CLOSED, handleStreamErrors } from "./output";
 import { runCommand } from "./run";
+import { printable } from "./terminalText";
 import { USAGE_ERROR } from "./usage";
 
 function exitStatus(error: unknown): number {
-  if (!(error instanceof LongLensError)) return 1;
-  if (error.code === USAGE_ERROR) return 2;
-  return error.code === INTERRUPTED ? INTERRUPTED_EXIT : 1;
+  if (error instanceof Interrupted) return error.exitStatus;
+  return error instanceof LongLensError && error.code === USAGE_ERROR ? 2 : 1;
 }
 
+handleStreamErrors();
 // Started inside a promise so that a usage error thrown while parsing takes the same path.
 Promise.resolve()
   .then(() => runCommand(parseCommand(process.argv.slice(2)), version))
   .catch((error: unknown) => {
-    process.stderr.write(`longlens: ${describeError(error)}\n`);
+    if (error instanceof LongLensError && error.code === OUTPUT_CLOSED) return; // `| head` had enough: status 0
+    process.stderr.write(`longlens: ${printable(describeError(error))}\n`);
     process.exitCode = exitStatus(error);
   });

@@ -6,8 +6,10 @@ import type { Command } from "./arguments";
 import { askText, indexText, needleText } from "./humanOutput";
 import { inspectText } from "./inspectText";
 import { withInterrupt } from "./interrupt";
+import { writeOutput } from "./output";
 import { progressLine } from "./progress";
 import { readQuestions } from "./questions";
+import { printable } from "./terminalText";
 import { HELP } from "./usage";
 
 type QuestionCommand = Extract<Command, { kind: "ask" | "needle" }>;
@@ -15,19 +17,19 @@ type QuestionCommand = Extract<Command, { kind: "ask" | "needle" }>;
 export async function runCommand(command: Command, version: string): Promise<void> {
   switch (command.kind) {
     case "help":
-      return write(HELP);
+      return writeOutput(HELP);
     case "version":
-      return write(`${version}\n`);
+      return writeOutput(`${version}\n`);
     case "inspect": {
       const { file, lines, token, variant } = command;
       const result = await inspectFile(file, { lines, token, variant });
-      return write(command.json ? toJson(result) : inspectText(result));
+      return writeOutput(command.json ? toJson(result) : inspectText(result));
     }
     case "index":
-      return withWorkspace(command.path, command.store, async (workspace, signal) => {
+      return withWorkspace(command.path, command.store, false, async (workspace, signal) => {
         const progress = progressLine();
         const result = await workspace.index({ signal, onProgress: progress.onProgress }).finally(progress.clear);
-        write(command.json ? toJson(result) : indexText(result));
+        await writeOutput(command.json ? toJson(result) : indexText(result));
       });
     case "ask":
     case "needle":
@@ -40,7 +42,7 @@ async function answerQuestions(command: QuestionCommand): Promise<void> {
   // Read the batch before opening the workspace: a bad batch file should not cost an index run.
   const questions = await readQuestions(command.questions);
   const isBatch = "batchFile" in command.questions;
-  await withWorkspace(command.path, command.store, async (workspace, signal) => {
+  await withWorkspace(command.path, command.store, true, async (workspace, signal) => {
     for (const question of questions) {
       const progress = progressLine();
       const options = { signal, onProgress: progress.onProgress };
@@ -49,20 +51,22 @@ async function answerQuestions(command: QuestionCommand): Promise<void> {
           ? workspace.ask(question, command.top === undefined ? options : { ...options, top: command.top })
           : workspace.needle(question, options);
       const result = await answering.finally(progress.clear);
-      if (command.json) write(isBatch ? `${JSON.stringify(result)}\n` : toJson(result));
-      else write(`${isBatch ? `? ${question}\n` : ""}${"answer" in result ? needleText(result) : askText(result)}`);
+      if (command.json) await writeOutput(isBatch ? `${JSON.stringify(result)}\n` : toJson(result));
+      else await writeOutput(`${isBatch ? `? ${printable(question)}\n` : ""}${"answer" in result ? needleText(result) : askText(result)}`);
     }
   });
 }
 
+/** Runs `work` on an opened workspace; `stopAtOnce` for work that writes nothing of its own (see withInterrupt). */
 async function withWorkspace(
   path: string,
   storeDir: string | undefined,
+  stopAtOnce: boolean,
   work: (workspace: Workspace, signal: AbortSignal) => Promise<void>,
 ): Promise<void> {
   const workspace = await Workspace.open(path, storeDir === undefined ? {} : { storeDir });
   try {
-    await withInterrupt((signal) => work(workspace, signal));
+    await withInterrupt((signal) => work(workspace, signal), stopAtOnce);
   } finally {
     workspace.dispose();
   }
@@ -70,8 +74,4 @@ async function withWorkspace(
 
 function toJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
-}
-
-function write(text: string): void {
-  process.stdout.write(text);
 }

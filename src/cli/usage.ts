@@ -16,7 +16,7 @@ Usage:
 <path> is a folder or a single file. ask and needle index it first when it has no index yet.
 
 Options:
-  --store DIR    keep the index in DIR (default: a per-user cache folder)
+  --store DIR    keep the index in DIR: new, empty or a LongLens store (default: a per-user cache folder)
   --json         print JSON (with --batch: one JSON document per line)
   --top K        how many hits to return (ask)
   --batch FILE   one question per line, answered in order with the index loaded once
@@ -26,7 +26,7 @@ Options:
   -h, --help     show this help
   -v, --version  print the version
 
-Exit status: 0 ok, 1 error, 2 usage error, 130 interrupted.
+Exit status: 0 ok, 1 error, 2 usage error, 130 interrupted (143 SIGTERM, 129 SIGHUP).
 `;
 
 export function usageError(message: string): LongLensError {

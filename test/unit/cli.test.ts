@@ -1,44 +1,13 @@
 // The `longlens` CLI as a user or a script runs it: a real process on real files.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { assertOneLineError, cli, repo } from "../fixtures/runCli";
 
-const repo = path.resolve(import.meta.dirname, "../..");
 const sample = path.join(repo, "test/fixtures/cli-sample");
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI from source; `onStart` lets a test act on the process while it runs. */
-function cli(args: string[], hooks: { onStart?: (child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(repo, "src/cli/main.ts"), ...args], { cwd: repo });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d));
-    child.stderr.on("data", (d: Buffer) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    hooks.onStart?.(child);
-  });
-}
-
-/** A failure: non-zero status and exactly one "longlens: ..." line on stderr. */
-function assertOneLineError(run: Run, code: number, pattern: RegExp): void {
-  assert.equal(run.code, code, `exit status; stderr: ${run.stderr}`);
-  assert.equal(run.stdout, "");
-  const lines = run.stderr.split("\n").filter((l) => l !== "");
-  assert.equal(lines.length, 1, `stderr: ${run.stderr}`);
-  assert.match(lines[0]!, /^longlens: /);
-  assert.match(lines[0]!, pattern);
-}
 
 let temp: string;
 let store: string;
@@ -131,12 +100,16 @@ describe("longlens CLI", () => {
     assertOneLineError(await cli(["ask", sample, "q", "--top", "many"]), 2, /--top/);
     assertOneLineError(await cli(["index", sample, "--colour"]), 2, /Unknown option '--colour'/);
     assertOneLineError(await cli(["inspect", sample, "--lines", "9-3"]), 2, /--lines/);
+    for (const top of ["-1", "0", "many", "2.5"]) assertOneLineError(await cli(["ask", sample, "q", "--top", top, "--store", store]), 2, /--top/);
+    assertOneLineError(await cli(["ask", sample, "q", "--top=-1", "--store", store]), 2, /--top/);
+    assertOneLineError(await cli(["ask", sample, "", "--store", store]), 2, /question is empty/);
+    assertOneLineError(await cli(["needle", sample, "   ", "--store", store]), 2, /question is empty/);
+    assertOneLineError(await cli(["ask", sample, "x".repeat(100_000), "--store", store]), 2, /question/i);
+    assertOneLineError(await cli(["index", sample, "--store", ""]), 2, /--store needs a folder/);
   });
 
   test("bad input exits 1 with one line and no stack trace", async () => {
     assertOneLineError(await cli(["index", path.join(temp, "no-such-folder"), "--store", store]), 1, /no-such-folder/);
-    assertOneLineError(await cli(["ask", sample, "", "--store", store]), 1, /question/i);
-    assertOneLineError(await cli(["ask", sample, "x".repeat(100_000), "--store", store]), 1, /question/i);
     assertOneLineError(await cli(["inspect", sample]), 1, /./);
     assertOneLineError(await cli(["ask", sample, "--batch", sample, "--store", store]), 1, /Cannot read batch file/);
   });
@@ -150,7 +123,7 @@ describe("longlens CLI", () => {
 });
 
 describe("longlens CLI interrupted", () => {
-  test("Ctrl-C mid-index exits 130 and the earlier store answers the same", async () => {
+  test("Ctrl-C, SIGTERM or SIGHUP mid-index exit 130, 143, 129 and the earlier store answers the same", async () => {
     const tree = path.join(temp, "big");
     await mkdir(path.join(tree, "src"), { recursive: true });
     await writeFile(path.join(tree, "src/ledger.ts"), "export function reconcileLedger(entries: number[]) {\n  return entries.reduce((a, b) => a + b, 0);\n}\n");
@@ -172,21 +145,24 @@ describe("longlens CLI interrupted", () => {
         ),
       );
     }
-    // The store's lock file exists exactly while an index run is writing it: interrupt then.
-    const interrupted = await cli(["index", tree, "--store", bigStore, "--json"], {
-      onStart: (child) => {
-        const poll = setInterval(() => {
-          if (!existsSync(path.join(bigStore, "index.lock"))) return;
-          clearInterval(poll);
-          child.kill("SIGINT"); // once: a second Ctrl-C means "exit now"
-        }, 20);
-        child.on("close", () => clearInterval(poll));
-      },
-    });
-    assertOneLineError(interrupted, 130, /Interrupted/);
-    assert.equal(existsSync(path.join(bigStore, "index.lock")), false, "the interrupted run released its lock");
-    const afterwards = await cli(question);
-    assert.equal(afterwards.code, 0, afterwards.stderr);
-    assert.deepEqual(JSON.parse(afterwards.stdout), JSON.parse(before.stdout));
+    // The store's lock file exists exactly while an index run is writing it: interrupt then, once (a second
+    // signal means "exit now"). SIGTERM and SIGHUP stop a run as Ctrl-C does, with their own exit status.
+    for (const [signal, status] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+      const interrupted = await cli(["index", tree, "--store", bigStore, "--json"], {
+        onStart: (child) => {
+          const poll = setInterval(() => {
+            if (!existsSync(path.join(bigStore, "index.lock"))) return;
+            clearInterval(poll);
+            child.kill(signal);
+          }, 20);
+          child.on("close", () => clearInterval(poll));
+        },
+      });
+      assertOneLineError(interrupted, status, new RegExp(`Interrupted by ${signal}; the previous index is unchanged`));
+      assert.equal(existsSync(path.join(bigStore, "index.lock")), false, "the interrupted run released its lock");
+      const afterwards = await cli(question);
+      assert.equal(afterwards.code, 0, afterwards.stderr);
+      assert.deepEqual(JSON.parse(afterwards.stdout), JSON.parse(before.stdout));
+    }
   });
 });

@@ -1,0 +1,113 @@
+// The CLI against a hostile setup: a store pointed at the user's files, a reader that goes away, a full
+// disk, file names with control characters, Ctrl-C in the middle of a batch.
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { mkdir, open, readFile, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { test } from "node:test";
+import { tempDir } from "../fixtures/fixtureTrees";
+import { assertOneLineError, cli, repo } from "../fixtures/runCli";
+import { listTree } from "../fixtures/storeChecks";
+
+const sample = path.join(repo, "test/fixtures/cli-sample");
+
+async function contents(root: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const name of await listTree(root)) {
+    const file = path.join(root, name);
+    files[name] = (await stat(file)).isDirectory() ? "<dir>" : await readFile(file, "utf8");
+  }
+  return files;
+}
+
+test("the issue's project: --store \"\" is a usage error and --store . is refused, and nothing of the project is lost", async (t) => {
+  // mkdir -p proj/generations/old proj/blobs; echo x > proj/generations/gen1.txt; echo z > proj/blobs/abc.jsonl.gz
+  const proj = path.join(await tempDir(t), "proj");
+  await mkdir(path.join(proj, "generations/old"), { recursive: true });
+  await mkdir(path.join(proj, "blobs"));
+  await writeFile(path.join(proj, "generations/gen1.txt"), "x\n");
+  await writeFile(path.join(proj, "blobs/abc.jsonl.gz"), "z\n");
+  const before = await contents(proj);
+
+  assertOneLineError(await cli(["index", ".", "--store", ""], { cwd: proj }), 2, /--store needs a folder/);
+  for (const store of [".", "generations", "blobs"]) {
+    assertOneLineError(await cli(["index", ".", "--store", store], { cwd: proj }), 1, /holds files LongLens did not write/);
+    assertOneLineError(await cli(["ask", ".", "where", "--store", store], { cwd: proj }), 1, /holds files LongLens did not write/);
+  }
+  assert.deepEqual(await contents(proj), before);
+
+  // A new folder inside the project is fine: it becomes a store, and the project's files stay as they were.
+  const run = await cli(["index", ".", "--store", ".longlens", "--json"], { cwd: proj });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(JSON.parse(run.stdout).files, 2);
+  assert.ok(existsSync(path.join(proj, ".longlens/longlens-store")));
+  const after = await contents(proj);
+  for (const [name, text] of Object.entries(before)) assert.equal(after[name], text, name);
+  assert.equal((await stat(path.join(proj, ".longlens"))).mode & 0o777, 0o700);
+});
+
+test("a reader that goes away (EPIPE) ends the command quietly with status 0", async (t) => {
+  const dir = await tempDir(t);
+  const store = path.join(dir, "store");
+  const batch = path.join(dir, "questions.txt");
+  await writeFile(batch, "DATABASE_TIMEOUT_SECONDS\nsend a reminder email\n".repeat(100));
+  for (const args of [
+    ["ask", sample, "compute the late fee", "--store", store, "--json"],
+    ["needle", sample, "--batch", batch, "--store", store, "--json"],
+    ["ask", sample, "--batch", batch, "--store", store],
+    ["inspect", path.join(sample, "src/invoice.ts"), "--json"],
+    ["index", sample, "--store", store, "--json"],
+  ]) {
+    const run = await cli(args, { stdout: "closed" });
+    assert.equal(run.code, 0, `${args[0]}: ${run.stderr}`);
+    assert.equal(run.stderr, "", args[0]);
+  }
+});
+
+test("a full disk on stdout is one line on stderr and exit status 1", { skip: !existsSync("/dev/full") && "no /dev/full here" }, async (t) => {
+  const store = path.join(await tempDir(t), "store");
+  const full = await open("/dev/full", "w");
+  t.after(() => full.close());
+  for (const args of [
+    ["ask", sample, "compute the late fee", "--store", store, "--json"],
+    ["index", sample, "--store", store],
+  ]) {
+    assertOneLineError(await cli(args, { stdout: full.fd }), 1, /Cannot write the output \(ENOSPC/);
+  }
+});
+
+test("control characters in file names are escaped in human output", async (t) => {
+  const dir = await tempDir(t);
+  const tree = path.join(dir, "tree");
+  await mkdir(tree);
+  await writeFile(path.join(tree, "evil\u001b[2J\nname.ts"), "export const zebraQuuxFrobnicator = 42;\n");
+  const run = await cli(["ask", tree, "zebraQuuxFrobnicator", "--store", path.join(dir, "store")]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.doesNotMatch(run.stdout, /\u001b/);
+  assert.match(run.stdout.split("\n")[0]!, /^evil\\x1b\[2J\\nname\.ts:1-1 {2}/);
+});
+
+test("the first Ctrl-C during ask --batch stops it within 500 ms, with status 130 and a line saying so", async (t) => {
+  const dir = await tempDir(t);
+  const store = path.join(dir, "store");
+  assert.equal((await cli(["index", sample, "--store", store])).code, 0);
+  const batch = path.join(dir, "questions.txt");
+  await writeFile(batch, "compute the late fee of an overdue invoice\nsend a reminder email\n".repeat(20_000));
+  let sentAt = 0;
+  let stoppedAt = 0;
+  const run = await cli(["ask", sample, "--batch", batch, "--store", store, "--json"], {
+    onStart: (child) => {
+      child.stdout!.once("data", () => {
+        sentAt = performance.now();
+        child.kill("SIGINT");
+      });
+      child.on("exit", () => (stoppedAt = performance.now()));
+    },
+  });
+  assert.equal(run.code, 130, run.stderr);
+  assert.equal(run.stderr, "longlens: Interrupted by SIGINT; the previous index is unchanged.\n");
+  const ms = stoppedAt - sentAt;
+  t.diagnostic(`stopped ${ms.toFixed(0)} ms after SIGINT`);
+  assert.ok(ms < 500, `stopped ${ms.toFixed(0)} ms after the signal`);
+  assert.ok(run.stdout.split("\n").length < 40_000, "it did not answer the whole batch");
+});
