@@ -1,6 +1,8 @@
 // Data shapes shared by the engine, the CLI and the extension. Paths are relative to the
 // indexed root, with forward slashes; lines are 1-based and inclusive.
 
+import type { MemoryStats } from "./indexing/memoryPass";
+
 /** A file the reader passed over, and why (one short phrase, e.g. "binary", "over 2 MB"). */
 export interface SkippedFile {
   path: string;
@@ -32,7 +34,7 @@ export interface Chunk {
   text: string;
 }
 
-export type HitSource = "lexical" | "model" | "memory";
+export type HitSource = "lexical" | "semantic" | "model" | "memory";
 
 export interface Hit {
   file: string;
@@ -65,15 +67,33 @@ export interface IndexResult {
   /** Tokens of the files read and chunked in this run, per second of the run. */
   tokensPerSecond: number;
   changes?: IndexChanges;
+  /** The memory pass: tokens read into fast-weight memory, its shards and slots (absent without the model). */
+  memory?: MemoryStats;
   /** Problems found and repaired on the way, e.g. an unreadable store that was rebuilt. */
   warnings?: string[];
 }
 
 export interface IndexProgress {
-  phase: "scan" | "read" | "index" | "write";
+  phase: "scan" | "read" | "index" | "memory" | "write";
   filesDone: number;
   filesTotal?: number;
   file?: string;
+  /** The memory pass: tokens read into memory so far, of about how many, and how fast. */
+  tokensDone?: number;
+  tokensTotal?: number;
+  tokensPerSecond?: number;
+}
+
+/** A chunk of the reading that the memory says a question's answer was written in. */
+export interface MemoryHit {
+  /** Where the chunk's middle token came from, and the lines the chunk spans. */
+  file: string;
+  line: number;
+  startLine: number;
+  endLine: number;
+  /** Sum over the question's slot reads of weight / writes, for slots last written inside the chunk. */
+  votes: number;
+  slots: { shard: string; slot: number; weight: number; writes: number; writer: { path: string; line: number } }[];
 }
 
 export interface AskResult {

@@ -1,12 +1,19 @@
 import { constants } from "node:fs";
 import { access, realpath, stat } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { LongLensError } from "./errors";
-import { type RankedHit, lexicalHits } from "./lexical/lexicalHits";
+import type { RankedHit } from "./lexical/lexicalHits";
 import { errorCode } from "./reader/errorCode";
 import { inKernelFileSystem } from "./reader/regularFile";
 import { DEFAULT_MAX_FILE_BYTES, SINGLE_FILE_MAX_BYTES, formatBytes } from "./reader/sizeLimits";
 import { setChunkWorkers } from "./chunk/chunkPool";
+import { buildMemory } from "./indexing/memoryIndex";
+import { StoredMemory } from "./memory/storedMemory";
+import { shippedModelsDir } from "./model/modelFiles";
+import { ModelService } from "./model/modelService";
+import { rankChunks } from "./semantic/rankChunks";
+import { SemanticSignal } from "./semantic/semanticSignal";
 import { buildIndex } from "./store/buildIndex";
 import { clearStore } from "./store/clearStore";
 import type { CatalogFile } from "./store/catalog";
@@ -14,7 +21,7 @@ import { defaultStoreDir } from "./store/defaultStoreDir";
 import { type LoadedStore, checkStore, currentGeneration, readStore } from "./store/readStore";
 import { checkStoreFolder } from "./store/storeFolder";
 import { StoreLayout } from "./store/storeLayout";
-import type { AskResult, IndexProgress, IndexResult, NeedleResult } from "./types";
+import type { AskResult, IndexProgress, IndexResult, MemoryHit, NeedleResult } from "./types";
 
 export { defaultStoreDir } from "./store/defaultStoreDir";
 
@@ -28,6 +35,12 @@ export interface WorkspaceOptions {
   /** Walked files larger than this are skipped (default 1_048_576). A single file named explicitly as the
    *  root may be up to 256 MiB and is chunked in streaming fashion. */
   maxFileBytes?: number;
+  /** Whether index runs the memory pass (default true); false builds the lexical index only. */
+  memory?: boolean;
+  /** The model files (default: the shipped models/ folder); only a folder the user chose explicitly. */
+  modelsDir?: string;
+  /** Most tokens one memory shard reads (default 65,536: a slot per token at 256^2); for benchmarks and tests. */
+  memoryShardTokens?: number;
   /** CPU threads for indexing; 0 or unset picks from the machine's cores, 1 keeps all work on the calling thread. */
   threads?: number;
   /** Folders outside the root that symbolic links in it may lead into; links to anywhere else are skipped. */
@@ -84,6 +97,9 @@ export class Workspace {
   private readonly layout: StoreLayout;
   private opened: OpenStore | undefined;
   private indexing: Promise<IndexResult> | undefined;
+  private readonly semantic = new SemanticSignal();
+  private model: Promise<ModelService> | undefined;
+  private memory: { generation: string; memory: Promise<StoredMemory | undefined> } | undefined;
 
   private constructor(
     readonly root: string,
@@ -134,7 +150,7 @@ export class Workspace {
 
   /** Ranked hits. Indexes first when there is no usable store. */
   async ask(question: string, options: RunOptions & { top?: number } = {}): Promise<AskResult> {
-    const ranked = await this.rank(question, options, options.top ?? DEFAULT_TOP);
+    const ranked = await this.rank(question, options, options.top ?? DEFAULT_TOP, this.semantic);
     return { hits: ranked.map((entry) => entry.hit) };
   }
 
@@ -155,8 +171,50 @@ export class Workspace {
     await clearStore(this.layout);
   }
 
+  /**
+   * Where the memory says the question's answer was written: chunks of the reading the question's slot reads
+   * vote for, best first, each with its file:line range and the slots behind the vote.
+   */
+  async memoryHits(question: string, top = DEFAULT_TOP, run: RunOptions = {}): Promise<MemoryHit[]> {
+    checkQuestion(question);
+    const store = await this.currentStore(run);
+    if (this.memory?.generation !== store.generation) {
+      this.memory = { generation: store.generation, memory: this.loadModel().then((model) => StoredMemory.open(store.extraFiles, model)) };
+    }
+    const memory = await this.memory.memory;
+    if (!memory) return [];
+    const model = await this.loadModel();
+    const votes = await memory.votes(model, model.tokenizer.encode(question));
+    return votes.slice(0, top).map((vote) => {
+      const shard = memory.shards[vote.shard]!;
+      const placeOf = (position: number) => shard.provenance.place(position)!;
+      return {
+        file: vote.place.path,
+        line: vote.place.line,
+        startLine: placeOf(vote.start).path === vote.place.path ? placeOf(vote.start).line : 1,
+        endLine: placeOf(vote.end - 1).path === vote.place.path ? placeOf(vote.end - 1).line : vote.place.line,
+        votes: vote.votes,
+        slots: vote.slots.map((s) => ({ shard: shard.name, slot: s.slot, weight: s.weight, writes: s.hits, writer: placeOf(s.writer) })),
+      };
+    });
+  }
+
   dispose(): void {
     this.opened = undefined;
+    this.memory = undefined;
+    this.semantic.clear();
+    const model = this.model;
+    this.model = undefined;
+    void model?.then((m) => m.dispose(), () => undefined);
+  }
+
+  private get modelsDir(): string {
+    return this.options.modelsDir ?? shippedModelsDir();
+  }
+
+  private loadModel(): Promise<ModelService> {
+    this.model ??= ModelService.load(this.modelsDir, { threads: this.options.threads || Math.min(2, os.availableParallelism()) });
+    return this.model;
   }
 
   private async runIndex(run: RunOptions): Promise<IndexResult> {
@@ -179,17 +237,39 @@ export class Workspace {
       },
       ...(run.signal ? { signal: run.signal } : {}),
       ...(run.onProgress ? { onProgress: run.onProgress } : {}),
+      ...(this.options.memory === false ? {} : { memory: (files, previous) => this.buildMemory(files, previous, run, warnings) }),
     });
     this.storeProblem = undefined;
     const allWarnings = [...(result.warnings ?? []), ...warnings];
     return allWarnings.length > 0 ? { ...result, warnings: allWarnings } : result;
   }
 
-  private async rank(question: string, run: RunOptions, top: number): Promise<RankedHit[]> {
+  /** The memory pass over a new catalog; without the model files the index is lexical only, and says so. */
+  private async buildMemory(files: readonly CatalogFile[], previous: ReadonlyMap<string, string> | undefined, run: RunOptions, warnings: string[]) {
+    const threads = this.options.threads ?? 0;
+    try {
+      const outcome = await buildMemory(this.layout, files, previous, {
+        modelsDir: this.modelsDir,
+        threads: threads > 0 ? threads : Math.min(2, os.availableParallelism()),
+        ...(this.options.memoryShardTokens ? { shardTokens: this.options.memoryShardTokens } : {}),
+        ...(run.signal ? { signal: run.signal } : {}),
+        onProgress: (p) => run.onProgress?.({ phase: "memory", filesDone: files.length, filesTotal: files.length, ...p }),
+      });
+      warnings.push(...outcome.warnings);
+      return outcome;
+    } catch (error) {
+      if (!(error instanceof LongLensError) || !error.code.startsWith("MODEL")) throw error;
+      warnings.push(`No memory was built: ${error.message}`);
+      return undefined;
+    }
+  }
+
+  /** Ranked hits: lexical alone, or fused with the semantic signal where one is given (ask). */
+  private async rank(question: string, run: RunOptions, top: number, semantic?: SemanticSignal): Promise<RankedHit[]> {
     checkQuestion(question);
     if (!Number.isInteger(top) || top < 1) throw new LongLensError(`The number of hits must be a whole number of at least 1, not ${top}.`, "BAD_OPTION");
     const store = await this.currentStore(run);
-    return lexicalHits(this.layout, store.lexical, store.files, question, top);
+    return rankChunks({ layout: this.layout, generation: store.generation, lexical: store.lexical, files: store.files }, question, top, semantic);
   }
 
   /** The store as on disk now: reloaded when another process wrote a new generation, indexed when absent. */

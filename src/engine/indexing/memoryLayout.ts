@@ -5,10 +5,10 @@
 // shifts a boundary changes the groups only up to the next anchor, not every group after it.
 import { createHash } from "node:crypto";
 
-/** Tokens a shard reads at most: its table then has a slot per token (256^2), the model's rule. */
+/** Tokens a shard reads at most by default: its table then has a slot per token (256^2), the model's rule. */
 export const SHARD_TOKENS = 65_536;
 /** Packing counts the catalog's tokens; memory reading adds line ends and an end-of-text per file. */
-const PACK_TOKENS = Math.floor(SHARD_TOKENS * 0.9);
+const PACK_SHARE = 0.9;
 
 export interface LayoutFile {
   path: string;
@@ -28,29 +28,30 @@ export interface MemoryUnit {
 
 const isAnchor = (path: string): boolean => createHash("sha256").update(path).digest()[0]! < 32;
 
-function unitKey(model: string, kind: MemoryUnit["kind"], files: readonly LayoutFile[]): string {
-  const hash = createHash("sha256").update(`${model}\n${kind}\n`);
+function unitKey(model: string, shardTokens: number, kind: MemoryUnit["kind"], files: readonly LayoutFile[]): string {
+  const hash = createHash("sha256").update(`${model}\n${shardTokens}\n${kind}\n`);
   for (const f of files) hash.update(`${f.path}\0${f.hash}\n`);
   return hash.digest("hex").slice(0, 32);
 }
 
 /** files: in reading order (sorted by path). */
-export function planMemory(files: readonly LayoutFile[], model: string): MemoryUnit[] {
+export function planMemory(files: readonly LayoutFile[], model: string, shardTokens = SHARD_TOKENS): MemoryUnit[] {
+  const pack = Math.floor(shardTokens * PACK_SHARE);
   const units: MemoryUnit[] = [];
   let group: LayoutFile[] = [];
   let groupTokens = 0;
   const close = (): void => {
-    if (group.length) units.push({ key: unitKey(model, "group", group), kind: "group", files: group });
+    if (group.length) units.push({ key: unitKey(model, shardTokens, "group", group), kind: "group", files: group });
     group = [];
     groupTokens = 0;
   };
   for (const file of files) {
-    if (file.tokens > PACK_TOKENS) {
+    if (file.tokens > pack) {
       close();
-      units.push({ key: unitKey(model, "stretches", [file]), kind: "stretches", files: [file] });
+      units.push({ key: unitKey(model, shardTokens, "stretches", [file]), kind: "stretches", files: [file] });
       continue;
     }
-    if (groupTokens + file.tokens > PACK_TOKENS || (groupTokens >= PACK_TOKENS / 2 && isAnchor(file.path))) close();
+    if (groupTokens + file.tokens > pack || (groupTokens >= pack / 2 && isAnchor(file.path))) close();
     group.push(file);
     groupTokens += file.tokens;
   }

@@ -2,7 +2,7 @@
 // files are unchanged are kept (a fast-weight table cannot un-write, so a changed stretch is rebuilt whole);
 // new shards are written under temporary names and renamed, so a killed pass leaves only files the next
 // successful index removes.
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { throwIfCancelled } from "../cancel";
@@ -47,10 +47,15 @@ export interface MemoryStats {
 }
 
 export interface MemoryPassJob {
+  /** Where new shards are written. */
   memoryDir: string;
   /** Indexed files in reading order (sorted by path), with their catalog token counts. */
   files: LayoutFile[];
   previous?: MemoryManifest;
+  /** Most tokens per shard (default SHARD_TOKENS). */
+  shardTokens?: number;
+  /** Where the previous manifest's shard files are (by file name); a unit missing any of them is rebuilt. */
+  previousShards?: ReadonlyMap<string, string>;
   readChunks(file: LayoutFile): AsyncIterable<StoredChunk>;
   signal?: AbortSignal;
   onProgress?(progress: MemoryProgress): void;
@@ -65,18 +70,19 @@ export interface MemoryModel {
 
 /** Readings of a unit: one for a group, consecutive SHARD_TOKENS stretches for a big file. */
 async function* unitReadings(unit: MemoryUnit, job: MemoryPassJob, tokenizer: CodeTokenizer): AsyncGenerator<ShardReading> {
+  const most = job.shardTokens ?? SHARD_TOKENS;
   let reading = new ShardReading();
   for (const file of unit.files) {
     reading.startPart(file.path, file.hash, 0);
     let fileOffset = 0;
     for await (const run of fileTokens(job.readChunks(file), tokenizer)) {
       for (let i = 0; i < run.ids.length; ) {
-        const room = unit.kind === "stretches" ? SHARD_TOKENS - reading.tokens : run.ids.length - i;
+        const room = unit.kind === "stretches" ? most - reading.tokens : run.ids.length - i;
         const take = Math.min(room, run.ids.length - i);
         reading.add(run, i, i + take);
         i += take;
         fileOffset += take;
-        if (unit.kind === "stretches" && reading.tokens >= SHARD_TOKENS) {
+        if (unit.kind === "stretches" && reading.tokens >= most) {
           yield reading;
           reading = new ShardReading();
           reading.startPart(file.path, file.hash, fileOffset);
@@ -87,18 +93,22 @@ async function* unitReadings(unit: MemoryUnit, job: MemoryPassJob, tokenizer: Co
   if (reading.tokens > 0) yield reading;
 }
 
-async function exists(file: string): Promise<boolean> {
-  return (await stat(file).catch(() => undefined))?.isFile() ?? false;
+export interface MemoryPassResult {
+  manifest: MemoryManifest;
+  stats: MemoryStats;
+  warnings: string[];
 }
 
-export async function memoryPass(job: MemoryPassJob, model: MemoryModel): Promise<{ manifest: MemoryManifest; stats: MemoryStats }> {
+export async function memoryPass(job: MemoryPassJob, model: MemoryModel): Promise<MemoryPassResult> {
   const started = performance.now();
-  const units = planMemory(job.files, model.identity);
+  const units = planMemory(job.files, model.identity, job.shardTokens);
+  const warnings: string[] = [];
+  if (job.previous && job.previous.model !== model.identity) warnings.push("The stored memory was written by another model version; rebuilt it.");
   const previous = job.previous?.model === model.identity ? new Map(job.previous.units.map((u) => [u.key, u])) : new Map();
   const kept = new Map<string, MemoryManifest["units"][number]>();
   for (const unit of units) {
     const old = previous.get(unit.key);
-    if (old && (await Promise.all(old.shards.map((s: ShardEntry) => exists(path.join(job.memoryDir, s.file))))).every(Boolean)) kept.set(unit.key, old);
+    if (old && old.shards.every((s: ShardEntry) => job.previousShards?.has(s.file))) kept.set(unit.key, old);
   }
   const toBuild = units.filter((u) => !kept.has(u.key));
   const tokensTotal = toBuild.reduce((sum, u) => sum + u.files.reduce((s, f) => s + f.tokens, 0), 0);
@@ -118,7 +128,7 @@ export async function memoryPass(job: MemoryPassJob, model: MemoryModel): Promis
     if (!entry) {
       entry = { key: unit.key, shards: [] };
       for await (const reading of unitReadings(unit, job, model.tokenizer)) {
-        const data = await writeShard(reading, { model: model.identity, start: manifest.tokens }, model.graphs, model.memory, afterPiece);
+        const data = await writeShard(reading, model.identity, model.graphs, model.memory, afterPiece);
         const file = `${unit.key}-${entry.shards.length}.shard`;
         const target = path.join(job.memoryDir, file);
         const temporary = `${target}.tmp-${process.pid}`;
@@ -139,6 +149,7 @@ export async function memoryPass(job: MemoryPassJob, model: MemoryModel): Promis
   const shards = manifest.units.flatMap((u) => u.shards);
   return {
     manifest,
+    warnings,
     stats: {
       tokens: manifest.tokens,
       tokensWritten,

@@ -10,19 +10,26 @@ import type { MemoryWorkerJob, MemoryWorkerReply } from "./memoryWorkerProtocol"
 
 async function run(job: MemoryWorkerJob): Promise<MemoryWorkerReply> {
   const model = await ModelService.load(job.modelsDir, { threads: job.threads });
+  const stop = new AbortController();
   try {
     const layout = new StoreLayout(job.storeDir);
-    const { manifest, stats } = await memoryPass(
+    const result = await memoryPass(
       {
         memoryDir: job.memoryDir,
         files: job.files,
         previous: job.previous,
+        ...(job.shardTokens ? { shardTokens: job.shardTokens } : {}),
+        previousShards: new Map(job.previousShards),
         readChunks: (file) => readBlob(layout, { chunksKey: file.chunksKey, blobSha256: file.blobSha256 }),
-        onProgress: (progress) => parentPort!.postMessage({ kind: "progress", progress } satisfies MemoryWorkerReply),
+        signal: stop.signal,
+        onProgress: (progress) => {
+          if (Atomics.load(job.cancel, 0)) stop.abort();
+          parentPort!.postMessage({ kind: "progress", progress } satisfies MemoryWorkerReply);
+        },
       },
       { identity: model.identity, graphs: model.graphs, memory: model.memory, tokenizer: model.tokenizer },
     );
-    return { kind: "done", manifest, stats };
+    return { kind: "done", result };
   } finally {
     await model.dispose();
   }

@@ -1,22 +1,29 @@
-// Runs the memory pass on a worker thread; cancelling ends the worker at once (within a piece of the pre
-// graph), and what it had written stays under temporary or unreferenced names the next index removes.
+// Runs the memory pass on a worker thread. Cancelling raises a flag the worker reads after every piece of the
+// pre graph (a few milliseconds), so it stops at a clean point: ending a worker by force while onnxruntime
+// runs aborts the whole process. What a stopped pass wrote stays under temporary names the next index removes.
 import { Worker } from "node:worker_threads";
 import { throwIfCancelled } from "../cancel";
 import { LongLensError } from "../errors";
 import { workerEntry } from "../workerEntry";
-import type { MemoryManifest, MemoryProgress, MemoryStats } from "./memoryPass";
+import type { MemoryPassResult, MemoryProgress } from "./memoryPass";
 import type { MemoryWorkerJob, MemoryWorkerReply } from "./memoryWorkerProtocol";
 
+/** How long a cancel waits for the worker to confirm before the caller is answered anyway. */
+const CANCEL_WAIT_MS = 400;
+
+const cancelled = (): LongLensError => new LongLensError("Indexing was cancelled; the previous index is unchanged.", "CANCELLED");
+
 export function runMemoryPass(
-  job: MemoryWorkerJob,
+  job: Omit<MemoryWorkerJob, "cancel">,
   signal?: AbortSignal,
   onProgress?: (progress: MemoryProgress) => void,
-): Promise<{ manifest: MemoryManifest; stats: MemoryStats }> {
+): Promise<MemoryPassResult> {
   throwIfCancelled(signal);
   const entry = workerEntry(__dirname, "memoryWorker");
   if (!entry) return Promise.reject(new LongLensError("The memory pass's worker file is missing; reinstall LongLens.", "MODEL_MISSING"));
+  const cancel = new Int32Array(new SharedArrayBuffer(4));
   return new Promise((resolve, reject) => {
-    const worker = new Worker(entry.filename, { ...entry.options, workerData: job });
+    const worker = new Worker(entry.filename, { ...entry.options, workerData: { ...job, cancel } satisfies MemoryWorkerJob });
     let settled = false;
     const finish = (outcome: () => void): void => {
       if (settled) return;
@@ -25,15 +32,15 @@ export function runMemoryPass(
       outcome();
     };
     const abort = (): void => {
-      finish(() => reject(new LongLensError("Indexing was cancelled; the previous index is unchanged.", "CANCELLED")));
-      void worker.terminate();
+      Atomics.store(cancel, 0, 1);
+      setTimeout(() => finish(() => reject(cancelled())), CANCEL_WAIT_MS).unref();
     };
     signal?.addEventListener("abort", abort, { once: true });
     worker.on("message", (reply: MemoryWorkerReply) => {
       if (reply.kind === "progress") onProgress?.(reply.progress);
-      else if (reply.kind === "done") finish(() => resolve({ manifest: reply.manifest, stats: reply.stats }));
+      else if (reply.kind === "done") finish(() => resolve(reply.result));
+      else if (reply.code === "CANCELLED") finish(() => reject(cancelled()));
       else finish(() => reject(new LongLensError(`The memory pass failed: ${reply.message}`, reply.code ?? "MEMORY_PASS")));
-      if (reply.kind !== "progress") void worker.terminate();
     });
     worker.on("error", (error) => finish(() => reject(new LongLensError(`The memory pass failed: ${error.message.split("\n")[0]}`, "MEMORY_PASS"))));
     worker.on("exit", (code) => finish(() => reject(new LongLensError(`The memory pass stopped unexpectedly (exit ${code}).`, "MEMORY_PASS"))));

@@ -6,15 +6,9 @@ import { MEMORY_PIECE, MemoryModeReader } from "../model/memoryModeReader";
 import type { ModelGraphs } from "../model/modelGraphs";
 import type { ShardReading } from "./shardReading";
 
-export interface ShardPlace {
-  model: string;
-  /** Reading position of the shard's first token in the whole index. */
-  start: number;
-}
-
 export async function writeShard(
   reading: ShardReading,
-  place: ShardPlace,
+  model: string,
   graphs: ModelGraphs,
   memory: MemoryFactory,
   afterPiece: (tokens: number) => void,
@@ -29,11 +23,10 @@ export async function writeShard(
   return {
     header: {
       format: SHARD_FORMAT,
-      model: place.model,
+      model,
       subkeys: table.subkeys,
       keyDim: memory.rules.keyDim,
       valueDim: memory.rules.valueDim,
-      start: place.start,
       tokens: reading.tokens,
       parts: reading.parts,
     },

@@ -31,8 +31,7 @@ export interface ShardHeader {
   subkeys: number;
   keyDim: number;
   valueDim: number;
-  /** Position of the shard's first token in the reading order of the index that built it. */
-  start: number;
+  /** Tokens read (the parts' token ranges add up to it); where the shard sits in an index is the index's business. */
   tokens: number;
   parts: ShardPart[];
 }
