@@ -21,14 +21,14 @@ const QUESTION = "parseConfigFile";
 for (const [kind, damage] of Object.entries(damages)) {
   test(`a ${kind} blob is never served, and the next index reads its file again`, async (t) => {
     const { tree, store } = await polyglotCopy(t);
-    const workspace = await Workspace.open(tree, { storeDir: store });
+    const workspace = await Workspace.open(tree, { storeDir: store, memory: false });
     const first = await workspace.index();
     const good = (await workspace.ask(QUESTION)).hits[0]!;
     assert.equal(good.file, FILE);
     assert.notEqual(good.snippet, "");
     await damage(await blobOf(store, FILE));
 
-    const served = (await (await Workspace.open(tree, { storeDir: store })).ask(QUESTION)).hits;
+    const served = (await (await Workspace.open(tree, { storeDir: store, memory: false })).ask(QUESTION)).hits;
     assert.deepEqual(served.filter((hit) => hit.file === FILE && hit.snippet !== ""), [], "no text from a damaged blob");
 
     const repaired = await workspace.index();
@@ -42,7 +42,7 @@ for (const [kind, damage] of Object.entries(damages)) {
 
 test("a damaged lexical index is detected by its checksum and rebuilt", async (t) => {
   const { tree, store } = await polyglotCopy(t);
-  const workspace = await Workspace.open(tree, { storeDir: store });
+  const workspace = await Workspace.open(tree, { storeDir: store, memory: false });
   await workspace.index();
   const layout = new StoreLayout(store);
   const { generation } = await verifiedStore(store);
@@ -76,7 +76,7 @@ test("a generation carries extra files, each checked against its sha256 when the
 
 test("the leftovers of a killed run are removed by the next run, and nothing that is not the store's", async (t) => {
   const { tree, store } = await polyglotCopy(t);
-  const workspace = await Workspace.open(tree, { storeDir: store });
+  const workspace = await Workspace.open(tree, { storeDir: store, memory: false });
   await workspace.index();
   const layout = new StoreLayout(store);
   const before = await listTree(store);
@@ -103,7 +103,7 @@ test("the leftovers of a killed run are removed by the next run, and nothing tha
 
 test("a lock is honoured only while the process that took it runs: a reused pid does not hold it", async (t) => {
   const { tree, store } = await polyglotCopy(t);
-  const workspace = await Workspace.open(tree, { storeDir: store });
+  const workspace = await Workspace.open(tree, { storeDir: store, memory: false });
   await workspace.index();
   const layout = new StoreLayout(store);
   const me = identityOf(process.pid);
