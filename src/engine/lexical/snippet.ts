@@ -2,6 +2,8 @@ import { searchTerms } from "./terms";
 
 /** Lines shown for a hit: enough to recognise the code, short enough for a list of ten. */
 export const SNIPPET_LINES = 12;
+/** Characters a snippet holds at most: a piece of a minified line, or a chunk stored before lines were cut, stays readable. */
+export const SNIPPET_MAX_CHARS = 2000;
 /** Lines kept above the best line, so its context (a signature, a comment) shows too. */
 const LINES_ABOVE_BEST = 3;
 
@@ -28,5 +30,5 @@ export function bestLine(text: string, matchedTerms: readonly string[]): number 
 export function snippetAround(text: string, best: number): { first: number; text: string } {
   const lines = text.split("\n");
   const first = Math.max(0, Math.min(best - LINES_ABOVE_BEST, lines.length - SNIPPET_LINES));
-  return { first, text: lines.slice(first, first + SNIPPET_LINES).join("\n") };
+  return { first, text: lines.slice(first, first + SNIPPET_LINES).join("\n").slice(0, SNIPPET_MAX_CHARS) };
 }

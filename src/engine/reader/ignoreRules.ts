@@ -22,8 +22,16 @@ export type WarningSink = (message: string) => void;
 /** Characters of a bad pattern quoted in its warning. */
 const QUOTED_CHARS = 80;
 
+/**
+ * Patterns up to this length always compile: the library escapes whatever regular expressions treat specially,
+ * so what fails is size (V8's "too large" and stack limits, from thousands of characters on). Only longer lines
+ * are compiled one by one beforehand, which would cost as much again as the rules themselves.
+ */
+const SAFE_PATTERN_CHARS = 256;
+
 /** Why a pattern cannot be used, or undefined when it compiles. The library compiles a rule on its first test. */
 function patternProblem(pattern: string): string | undefined {
+  if (pattern.length <= SAFE_PATTERN_CHARS) return undefined;
   try {
     ignore().add(pattern.replace(/^!/, "")).ignores("x");
     return undefined;

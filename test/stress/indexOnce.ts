@@ -1,0 +1,11 @@
+// Indexes one path (lexical index only, no memory pass) and prints the result as JSON: the process the stress
+// test runs under /usr/bin/time to measure the reader's and chunker's peak memory on a huge file.
+import { Workspace } from "../../src/engine/workspace";
+
+async function main(): Promise<void> {
+  const [target, store] = process.argv.slice(2);
+  const workspace = await Workspace.open(target!, { storeDir: store!, memory: false });
+  process.stdout.write(`${JSON.stringify(await workspace.index())}\n`);
+}
+
+void main();
