@@ -4,6 +4,8 @@ import { spawnSync } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describeError, LongLensError } from "../src/engine/errors";
+import { askBench } from "./ask";
+import { indexBench } from "./index/indexBench";
 import { walkBench } from "./walk";
 
 type Bench = (args: string[]) => Promise<string>;
@@ -35,13 +37,15 @@ function pythonBench(script: string, requirements?: string): Bench {
 
 const BENCHES: Record<string, Bench> = {
   walk: walkBench,
+  ask: askBench,
+  index: indexBench,
   // These two write their section of models/README.md themselves (--write, or --render from their JSON).
   "model-card": pythonBench("model_card.py"),
   retrieval: pythonBench("retrieval.py", "requirements-bench.txt"),
 };
 
 /** Benchmarks whose report has a section in README.md. */
-const README_SECTIONS = new Set(["walk"]);
+const README_SECTIONS = new Set(["walk", "ask", "index"]);
 
 /** Replaces the text between <!-- bench:NAME:start --> and <!-- bench:NAME:end --> in README.md. */
 async function writeReadmeSection(name: string, report: string): Promise<void> {

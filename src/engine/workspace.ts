@@ -41,6 +41,8 @@ export interface WorkspaceOptions {
   modelsDir?: string;
   /** Most tokens one memory shard reads (default 65,536: a slot per token at 256^2); for benchmarks and tests. */
   memoryShardTokens?: number;
+  /** Most tokens the memory reads in all (default 4,194,304); files past it are found by keyword search only. */
+  memoryMaxTokens?: number;
   /** CPU threads for indexing; 0 or unset picks from the machine's cores, 1 keeps all work on the calling thread. */
   threads?: number;
   /** Folders outside the root that symbolic links in it may lead into; links to anywhere else are skipped. */
@@ -252,6 +254,7 @@ export class Workspace {
         modelsDir: this.modelsDir,
         threads: threads > 0 ? threads : Math.min(2, os.availableParallelism()),
         ...(this.options.memoryShardTokens ? { shardTokens: this.options.memoryShardTokens } : {}),
+        ...(this.options.memoryMaxTokens ? { maxTokens: this.options.memoryMaxTokens } : {}),
         ...(run.signal ? { signal: run.signal } : {}),
         onProgress: (p) => run.onProgress?.({ phase: "memory", filesDone: files.length, filesTotal: files.length, ...p }),
       });

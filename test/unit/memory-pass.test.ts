@@ -3,7 +3,7 @@
 // only the shard whose files changed (and equals a fresh index), cancelling keeps the previous store.
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
-import { cp, mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { LongLensError } from "../../src/engine/errors";
@@ -140,5 +140,87 @@ describe("memory pass", () => {
     const result = await ws.index();
     assert.deepEqual([result.memory?.tokens, result.memory?.shards], [0, 0]);
     assert.deepEqual(await ws.memoryHits(EXACT), []);
+  });
+});
+
+describe("memory pass: bad input", () => {
+  async function modelsCopy(dir: string, edit: (models: string) => Promise<void>): Promise<string> {
+    const models = path.join(dir, "models");
+    await cp(path.join(__dirname, "..", "..", "models"), models, { recursive: true, filter: (src) => !src.includes(`${path.sep}training`) });
+    await edit(models);
+    return models;
+  }
+
+  test("a memory written by another model version is not reused: rebuilt, with a warning; questions refuse it until then", async (t) => {
+    const dir = await tempDir(t);
+    const { tree } = await haystack(dir);
+    const store = path.join(dir, "store");
+    // Another model version: the same graphs with other sub-keys, as a retrained memory would have.
+    const other = await modelsCopy(dir, async (models) => {
+      const keys = await readFile(path.join(models, "memory-subkeys.f32"));
+      keys.reverse();
+      await writeFile(path.join(models, "memory-subkeys.f32"), keys);
+      const config = JSON.parse(await readFile(path.join(models, "longlens.json"), "utf8"));
+      config.memory_table.subkeys.sha256 = createHash("sha256").update(keys).digest("hex");
+      await writeFile(path.join(models, "longlens.json"), JSON.stringify(config));
+    });
+    const old = await Workspace.open(tree, { storeDir: store, modelsDir: other, memoryShardTokens: 8192 });
+    t.after(() => old.dispose());
+    await old.index();
+    const ws = await Workspace.open(tree, { storeDir: store, memoryShardTokens: 8192 });
+    t.after(() => ws.dispose());
+    await assert.rejects(ws.memoryHits(EXACT), /written by another model version; index again/);
+    const rebuilt = await ws.index();
+    assert.equal(rebuilt.memory!.shardsWritten, rebuilt.memory!.shards);
+    assert.ok(rebuilt.warnings?.some((w) => /another model version; rebuilt/.test(w)), JSON.stringify(rebuilt.warnings));
+    assert.ok((await ws.memoryHits(EXACT)).length > 0);
+  });
+
+  test("a damaged shard is detected when the store is opened, and the next index rebuilds it", async (t) => {
+    const dir = await tempDir(t);
+    const { tree, file } = await haystack(dir);
+    const store = path.join(dir, "store");
+    const ws = await Workspace.open(tree, { storeDir: store, memoryShardTokens: 8192 });
+    t.after(() => ws.dispose());
+    await ws.index();
+    const [name] = (await shardFiles(store)).keys();
+    const [generation] = await readdir(path.join(store, "generations"));
+    const shard = path.join(store, "generations", generation!, name!);
+    const bytes = await readFile(shard);
+    bytes[bytes.length >> 1]! ^= 0xff;
+    await rm(shard);
+    await writeFile(shard, bytes);
+    const again = await Workspace.open(tree, { storeDir: store, memoryShardTokens: 8192 });
+    t.after(() => again.dispose());
+    const result = await again.index();
+    assert.ok(result.warnings?.some((w) => w.includes(name!) && /damaged/.test(w)), JSON.stringify(result.warnings));
+    assert.equal((await again.memoryHits(EXACT, 1))[0]?.file, file);
+  });
+
+  test("missing or truncated model files: the index is lexical only and says why", async (t) => {
+    const dir = await tempDir(t);
+    const { tree } = await haystack(dir);
+    for (const [what, damage] of [
+      ["missing address graph", (m: string) => rm(path.join(m, "memory.address.onnx"))],
+      ["truncated sub-keys", async (m: string) => writeFile(path.join(m, "memory-subkeys.f32"), (await readFile(path.join(m, "memory-subkeys.f32"))).subarray(0, 1000))],
+    ] as const) {
+      const models = await modelsCopy(path.join(dir, what.replace(/ /g, "-")), damage);
+      const ws = await Workspace.open(tree, { storeDir: path.join(dir, `store-${what.replace(/ /g, "-")}`), modelsDir: models });
+      t.after(() => ws.dispose());
+      const result = await ws.index();
+      assert.equal(result.memory, undefined, what);
+      assert.ok(result.files > 0 && result.warnings?.some((w) => /^No memory was built: /.test(w)), `${what}: ${JSON.stringify(result.warnings)}`);
+      assert.ok((await ws.ask("where is the index lock taken?")).hits.length > 0, `${what}: ask still answers`);
+    }
+  });
+
+  test("the memory reads at most its limit of tokens and says which files it left to keyword search", async (t) => {
+    const dir = await tempDir(t);
+    const { tree } = await haystack(dir);
+    const ws = await Workspace.open(tree, { storeDir: path.join(dir, "store"), memoryShardTokens: 4096, memoryMaxTokens: 10_000 });
+    t.after(() => ws.dispose());
+    const result = await ws.index();
+    assert.ok(result.memory!.tokens <= 12_000 && result.memory!.tokens >= 8_000, `read ${result.memory!.tokens}`);
+    assert.ok(result.warnings?.some((w) => /reads at most about 10,000 tokens: \d+ file\(s\)/.test(w)), JSON.stringify(result.warnings));
   });
 });

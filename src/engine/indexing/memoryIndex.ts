@@ -20,6 +20,7 @@ export interface MemoryOptions {
   modelsDir: string;
   threads: number;
   shardTokens?: number;
+  maxTokens?: number;
   signal?: AbortSignal;
   onProgress?: (progress: MemoryProgress) => void;
 }
@@ -63,6 +64,7 @@ export async function buildMemory(
       {
         storeDir: layout.dir, memoryDir: staging, modelsDir: options.modelsDir, threads: options.threads, files, previous, previousShards,
         ...(options.shardTokens ? { shardTokens: options.shardTokens } : {}),
+        ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}),
       },
       options.signal,
       options.onProgress,

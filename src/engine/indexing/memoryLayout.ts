@@ -19,36 +19,56 @@ export interface LayoutFile {
   blobSha256: string;
 }
 
+/** Tokens the memory reads at most by default (64 full shards, ~9 MB each): beyond, files are found lexically only. */
+export const MEMORY_MAX_TOKENS = 4_194_304;
+
 /** A run of files read into one shard (group), or one big file read into consecutive shards (stretches). */
 export interface MemoryUnit {
   key: string;
   kind: "group" | "stretches";
   files: LayoutFile[];
+  /** For stretches cut short by the memory's limit: the most tokens of the file to read. */
+  limit?: number;
+}
+
+export interface MemoryPlan {
+  units: MemoryUnit[];
+  /** Files left out because the memory's limit was reached (answered lexically only). */
+  leftOut: number;
 }
 
 const isAnchor = (path: string): boolean => createHash("sha256").update(path).digest()[0]! < 32;
 
-function unitKey(model: string, shardTokens: number, kind: MemoryUnit["kind"], files: readonly LayoutFile[]): string {
-  const hash = createHash("sha256").update(`${model}\n${shardTokens}\n${kind}\n`);
+function unitKey(model: string, shardTokens: number, kind: MemoryUnit["kind"], files: readonly LayoutFile[], limit?: number): string {
+  const hash = createHash("sha256").update(`${model}\n${shardTokens}\n${kind}\n${limit ?? ""}\n`);
   for (const f of files) hash.update(`${f.path}\0${f.hash}\n`);
   return hash.digest("hex").slice(0, 32);
 }
 
-/** files: in reading order (sorted by path). */
-export function planMemory(files: readonly LayoutFile[], model: string, shardTokens = SHARD_TOKENS): MemoryUnit[] {
+/** files: in reading order (sorted by path). Token counts are the catalog's, so the limit is approximate. */
+export function planMemory(files: readonly LayoutFile[], model: string, shardTokens = SHARD_TOKENS, maxTokens = MEMORY_MAX_TOKENS): MemoryPlan {
   const pack = Math.floor(shardTokens * PACK_SHARE);
   const units: MemoryUnit[] = [];
   let group: LayoutFile[] = [];
   let groupTokens = 0;
+  let planned = 0;
   const close = (): void => {
     if (group.length) units.push({ key: unitKey(model, shardTokens, "group", group), kind: "group", files: group });
+    planned += groupTokens;
     group = [];
     groupTokens = 0;
   };
-  for (const file of files) {
+  for (const [i, file] of files.entries()) {
+    const room = maxTokens - planned - groupTokens;
+    if (room < Math.min(file.tokens, shardTokens / 8)) {
+      close();
+      return { units, leftOut: files.length - i };
+    }
     if (file.tokens > pack) {
       close();
-      units.push({ key: unitKey(model, shardTokens, "stretches", [file]), kind: "stretches", files: [file] });
+      const limit = file.tokens > room ? room : undefined;
+      units.push({ key: unitKey(model, shardTokens, "stretches", [file], limit), kind: "stretches", files: [file], ...(limit ? { limit } : {}) });
+      planned += Math.min(file.tokens, room);
       continue;
     }
     if (groupTokens + file.tokens > pack || (groupTokens >= pack / 2 && isAnchor(file.path))) close();
@@ -56,5 +76,5 @@ export function planMemory(files: readonly LayoutFile[], model: string, shardTok
     groupTokens += file.tokens;
   }
   close();
-  return units;
+  return { units, leftOut: 0 };
 }

@@ -11,7 +11,7 @@ import type { MemoryFactory } from "../memory/loadMemory";
 import { encodeShard } from "../memory/shardFile";
 import type { ModelGraphs } from "../model/modelGraphs";
 import type { CodeTokenizer } from "../model/tokenizer";
-import { type LayoutFile, type MemoryUnit, SHARD_TOKENS, planMemory } from "./memoryLayout";
+import { type LayoutFile, MEMORY_MAX_TOKENS, type MemoryUnit, SHARD_TOKENS, planMemory } from "./memoryLayout";
 import { fileTokens } from "./memoryTokens";
 import { ShardReading } from "./shardReading";
 import { writeShard } from "./writeShard";
@@ -52,8 +52,9 @@ export interface MemoryPassJob {
   /** Indexed files in reading order (sorted by path), with their catalog token counts. */
   files: LayoutFile[];
   previous?: MemoryManifest;
-  /** Most tokens per shard (default SHARD_TOKENS). */
+  /** Most tokens per shard (default SHARD_TOKENS), and in all (default MEMORY_MAX_TOKENS). */
   shardTokens?: number;
+  maxTokens?: number;
   /** Where the previous manifest's shard files are (by file name); a unit missing any of them is rebuilt. */
   previousShards?: ReadonlyMap<string, string>;
   readChunks(file: LayoutFile): AsyncIterable<StoredChunk>;
@@ -75,10 +76,11 @@ async function* unitReadings(unit: MemoryUnit, job: MemoryPassJob, tokenizer: Co
   for (const file of unit.files) {
     reading.startPart(file.path, file.hash, 0);
     let fileOffset = 0;
-    for await (const run of fileTokens(job.readChunks(file), tokenizer)) {
+    file: for await (const run of fileTokens(job.readChunks(file), tokenizer)) {
       for (let i = 0; i < run.ids.length; ) {
+        if (unit.limit !== undefined && fileOffset >= unit.limit) break file; // stops reading the file too
         const room = unit.kind === "stretches" ? most - reading.tokens : run.ids.length - i;
-        const take = Math.min(room, run.ids.length - i);
+        const take = Math.min(room, run.ids.length - i, (unit.limit ?? Infinity) - fileOffset);
         reading.add(run, i, i + take);
         i += take;
         fileOffset += take;
@@ -101,8 +103,11 @@ export interface MemoryPassResult {
 
 export async function memoryPass(job: MemoryPassJob, model: MemoryModel): Promise<MemoryPassResult> {
   const started = performance.now();
-  const units = planMemory(job.files, model.identity, job.shardTokens);
+  const { units, leftOut } = planMemory(job.files, model.identity, job.shardTokens, job.maxTokens);
   const warnings: string[] = [];
+  if (leftOut > 0 || units.some((u) => u.limit !== undefined)) {
+    warnings.push(`The memory reads at most about ${(job.maxTokens ?? MEMORY_MAX_TOKENS).toLocaleString("en-US")} tokens: ${leftOut} file(s) at the end of the reading order${units.some((u) => u.limit !== undefined) ? " and the end of a large file" : ""} are found by keyword search only.`);
+  }
   if (job.previous && job.previous.model !== model.identity) warnings.push("The stored memory was written by another model version; rebuilt it.");
   const previous = job.previous?.model === model.identity ? new Map(job.previous.units.map((u) => [u.key, u])) : new Map();
   const kept = new Map<string, MemoryManifest["units"][number]>();

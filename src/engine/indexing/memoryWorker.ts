@@ -19,6 +19,7 @@ async function run(job: MemoryWorkerJob): Promise<MemoryWorkerReply> {
         files: job.files,
         previous: job.previous,
         ...(job.shardTokens ? { shardTokens: job.shardTokens } : {}),
+        ...(job.maxTokens ? { maxTokens: job.maxTokens } : {}),
         previousShards: new Map(job.previousShards),
         readChunks: (file) => readBlob(layout, { chunksKey: file.chunksKey, blobSha256: file.blobSha256 }),
         signal: stop.signal,

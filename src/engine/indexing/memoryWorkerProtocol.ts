@@ -11,6 +11,7 @@ export interface MemoryWorkerJob {
   files: LayoutFile[];
   previous?: MemoryManifest;
   shardTokens?: number;
+  maxTokens?: number;
   /** Set to 1 by the caller to stop the pass after the current piece. */
   cancel: Int32Array;
   /** File name -> path of the previous generation's shards. */
