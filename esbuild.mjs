@@ -44,6 +44,7 @@ async function buildOptions() {
     { ...nodeDefaults, entryPoints: ["src/engine/chunk/chunkWorker.ts"], outfile: "dist/chunkWorker.js" },
     // The memory pass runs the model on its own thread, from this file.
     { ...nodeDefaults, entryPoints: ["src/engine/indexing/memoryWorker.ts"], outfile: "dist/memoryWorker.js" },
+    { ...nodeDefaults, entryPoints: ["src/engine/indexing/preWorker.ts"], outfile: "dist/preWorker.js" },
     {
       ...nodeDefaults,
       entryPoints: integrationEntries,

@@ -9,10 +9,10 @@ import { throwIfCancelled } from "../cancel";
 import type { StoredChunk } from "../chunk/indexedChunk";
 import type { MemoryFactory } from "../memory/loadMemory";
 import { encodeShard } from "../memory/shardFile";
-import type { ModelGraphs } from "../model/modelGraphs";
 import type { CodeTokenizer } from "../model/tokenizer";
 import { type LayoutFile, MEMORY_MAX_TOKENS, type MemoryUnit, SHARD_TOKENS, planMemory } from "./memoryLayout";
 import { fileTokens } from "./memoryTokens";
+import type { PieceSource } from "./prePipeline";
 import { ShardReading } from "./shardReading";
 import { writeShard } from "./writeShard";
 
@@ -64,7 +64,7 @@ export interface MemoryPassJob {
 
 export interface MemoryModel {
   identity: string;
-  graphs: ModelGraphs;
+  pre: PieceSource;
   memory: MemoryFactory;
   tokenizer: CodeTokenizer;
 }
@@ -133,7 +133,7 @@ export async function memoryPass(job: MemoryPassJob, model: MemoryModel): Promis
     if (!entry) {
       entry = { key: unit.key, shards: [] };
       for await (const reading of unitReadings(unit, job, model.tokenizer)) {
-        const data = await writeShard(reading, model.identity, model.graphs, model.memory, afterPiece);
+        const data = await writeShard(reading, model.identity, model.pre, model.memory, afterPiece);
         const file = `${unit.key}-${entry.shards.length}.shard`;
         const target = path.join(job.memoryDir, file);
         const temporary = `${target}.tmp-${process.pid}`;

@@ -1,15 +1,27 @@
-// Entry point of the memory pass's worker thread (bundled on its own as dist/memoryWorker.js): it loads the
-// model and runs the pass, so the calling thread (the extension host's) never waits on the model.
+// Entry point of the memory pass's worker thread (bundled on its own as dist/memoryWorker.js): it writes the
+// memory while the pre graph runs on a thread of its own (prePipeline.ts), so the calling thread (the
+// extension host's) never waits on the model, and the graph and the memory's JavaScript use two cores.
 import { parentPort, workerData } from "node:worker_threads";
 import { LongLensError, describeError } from "../errors";
-import { ModelService } from "../model/modelService";
+import { MemoryFactory } from "../memory/loadMemory";
+import { memoryModelIdentity } from "../memory/modelIdentity";
+import { readModelConfig } from "../model/modelConfig";
+import { CodeTokenizer } from "../model/tokenizer";
 import { readBlob } from "../store/blobs";
 import { StoreLayout } from "../store/storeLayout";
 import { memoryPass } from "./memoryPass";
 import type { MemoryWorkerJob, MemoryWorkerReply } from "./memoryWorkerProtocol";
+import { PrePipeline } from "./prePipeline";
 
 async function run(job: MemoryWorkerJob): Promise<MemoryWorkerReply> {
-  const model = await ModelService.load(job.modelsDir, { threads: job.threads });
+  const config = readModelConfig(job.modelsDir);
+  const tokenizer = await CodeTokenizer.load(job.modelsDir);
+  const memory = await MemoryFactory.load(job.modelsDir, config, { threads: 1 });
+  // With one core for the graph and one for the memory; a single thread would only take turns.
+  const pre = await PrePipeline.start({ modelsDir: job.modelsDir, threads: Math.max(1, job.threads - 1) }).catch(async (error: unknown) => {
+    await memory.dispose();
+    throw error;
+  });
   const stop = new AbortController();
   try {
     const layout = new StoreLayout(job.storeDir);
@@ -28,11 +40,11 @@ async function run(job: MemoryWorkerJob): Promise<MemoryWorkerReply> {
           parentPort!.postMessage({ kind: "progress", progress } satisfies MemoryWorkerReply);
         },
       },
-      { identity: model.identity, graphs: model.graphs, memory: model.memory, tokenizer: model.tokenizer },
+      { identity: memoryModelIdentity(config), pre, memory, tokenizer },
     );
     return { kind: "done", result };
   } finally {
-    await model.dispose();
+    await Promise.all([pre.close(), memory.dispose()]);
   }
 }
 
