@@ -1,6 +1,6 @@
 // Plain-text renderings for a person at a terminal; --json output is the engine's data as is.
 import type { AskResult, IndexResult, NeedleResult } from "../engine/types";
-import { describeIndexResult, formatCount } from "../shared/indexText";
+import { describeIndexResult, describeMemory, formatCount } from "../shared/indexText";
 import { firstLine } from "../shared/snippet";
 import { printable } from "./terminalText";
 
@@ -14,6 +14,7 @@ export function indexText(result: IndexResult): string {
   return (
     `Indexed ${describeIndexResult(result)}, ${formatCount(result.tokensPerSecond)} tokens/s${skipped}\n` +
     changed +
+    (result.memory ? `${describeMemory(result.memory)}\n` : "") +
     `Tokens counted by ${result.tokenCounter}\n` +
     warnings
   );

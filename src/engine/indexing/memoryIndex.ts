@@ -10,6 +10,9 @@ import { temporaryPath } from "../store/atomicFile";
 import type { StoreLayout } from "../store/storeLayout";
 import type { LayoutFile } from "./memoryLayout";
 import type { MemoryManifest, MemoryProgress, MemoryStats } from "./memoryPass";
+import { memoryModelIdentity } from "../memory/modelIdentity";
+import { readModelConfig } from "../model/modelConfig";
+import { memoryPass, planPass } from "./memoryPass";
 import { runMemoryPass } from "./runMemoryPass";
 
 export const MEMORY_MANIFEST = "memory.json";
@@ -45,6 +48,10 @@ export async function readMemoryManifest(extraFiles: ReadonlyMap<string, string>
   }
 }
 
+const unreachable = (): never => {
+  throw new LongLensError("The memory pass needed the model although every shard was kept.", "MEMORY_PASS");
+};
+
 const byPath = (a: CatalogFile, b: CatalogFile): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
 export async function buildMemory(
@@ -59,16 +66,18 @@ export async function buildMemory(
   const previous = await readMemoryManifest(previousFiles);
   const staging = temporaryPath(path.join(layout.dir, MEMORY_PASS_DIR));
   const previousShards = [...(previousFiles ?? new Map<string, string>())].filter(([name]) => name.endsWith(".shard"));
+  const job = {
+    storeDir: layout.dir, memoryDir: staging, modelsDir: options.modelsDir, threads: options.threads, files, previous, previousShards,
+    ...(options.shardTokens ? { shardTokens: options.shardTokens } : {}),
+    ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}),
+  };
+  const identity = memoryModelIdentity(readModelConfig(options.modelsDir));
   try {
-    const { manifest, stats, warnings } = await runMemoryPass(
-      {
-        storeDir: layout.dir, memoryDir: staging, modelsDir: options.modelsDir, threads: options.threads, files, previous, previousShards,
-        ...(options.shardTokens ? { shardTokens: options.shardTokens } : {}),
-        ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}),
-      },
-      options.signal,
-      options.onProgress,
-    );
+    // When every shard is kept, no worker and no model are needed: the manifest is assembled here.
+    const nothingToWrite = planPass({ ...job, previousShards: new Map(previousShards) }, identity).toBuild.length === 0;
+    const { manifest, stats, warnings } = nothingToWrite
+      ? await memoryPass({ ...job, previousShards: new Map(previousShards), readChunks: unreachable }, identity, unreachable)
+      : await runMemoryPass(job, options.signal, options.onProgress);
     const reused = new Map(previousShards);
     const generationFiles: GenerationFile[] = [
       { name: MEMORY_MANIFEST, write: (target) => writeJson(target, manifest) },

@@ -62,8 +62,8 @@ export interface MemoryPassJob {
   onProgress?(progress: MemoryProgress): void;
 }
 
+/** What writing shards takes; loaded only when some shard must be written. */
 export interface MemoryModel {
-  identity: string;
   pre: PieceSource;
   memory: MemoryFactory;
   tokenizer: CodeTokenizer;
@@ -101,21 +101,39 @@ export interface MemoryPassResult {
   warnings: string[];
 }
 
-export async function memoryPass(job: MemoryPassJob, model: MemoryModel): Promise<MemoryPassResult> {
-  const started = performance.now();
-  const { units, leftOut } = planMemory(job.files, model.identity, job.shardTokens, job.maxTokens);
+export interface PassPlan {
+  units: MemoryUnit[];
+  /** Units whose shards the previous memory has, by key. */
+  kept: Map<string, MemoryManifest["units"][number]>;
+  toBuild: MemoryUnit[];
+  warnings: string[];
+}
+
+/** Which units the files make, and which of them the previous memory already holds. */
+export function planPass(job: Omit<MemoryPassJob, "memoryDir" | "readChunks">, identity: string): PassPlan {
+  const { units, leftOut } = planMemory(job.files, identity, job.shardTokens, job.maxTokens);
   const warnings: string[] = [];
   if (leftOut > 0 || units.some((u) => u.limit !== undefined)) {
     warnings.push(`The memory reads at most about ${(job.maxTokens ?? MEMORY_MAX_TOKENS).toLocaleString("en-US")} tokens: ${leftOut} file(s) at the end of the reading order${units.some((u) => u.limit !== undefined) ? " and the end of a large file" : ""} are found by keyword search only.`);
   }
-  if (job.previous && job.previous.model !== model.identity) warnings.push("The stored memory was written by another model version; rebuilt it.");
-  const previous = job.previous?.model === model.identity ? new Map(job.previous.units.map((u) => [u.key, u])) : new Map();
+  if (job.previous && job.previous.model !== identity) warnings.push("The stored memory was written by another model version; rebuilt it.");
+  const previous = job.previous?.model === identity ? new Map(job.previous.units.map((u) => [u.key, u])) : new Map();
   const kept = new Map<string, MemoryManifest["units"][number]>();
   for (const unit of units) {
     const old = previous.get(unit.key);
     if (old && old.shards.every((s: ShardEntry) => job.previousShards?.has(s.file))) kept.set(unit.key, old);
   }
-  const toBuild = units.filter((u) => !kept.has(u.key));
+  return { units, kept, toBuild: units.filter((u) => !kept.has(u.key)), warnings };
+}
+
+/**
+ * Keeps the previous memory's shards for unchanged units and writes the rest (loading the model only then).
+ * `identity` names the model files whose rules write the shards (memoryModelIdentity).
+ */
+export async function memoryPass(job: MemoryPassJob, identity: string, loadModel: () => Promise<MemoryModel>): Promise<MemoryPassResult> {
+  const started = performance.now();
+  const { units, kept, toBuild, warnings } = planPass(job, identity);
+  const model = toBuild.length > 0 ? await loadModel() : undefined;
   const tokensTotal = toBuild.reduce((sum, u) => sum + u.files.reduce((s, f) => s + f.tokens, 0), 0);
   let tokensDone = 0;
   let tokensWritten = 0;
@@ -126,14 +144,14 @@ export async function memoryPass(job: MemoryPassJob, model: MemoryModel): Promis
     const seconds = (performance.now() - started) / 1000;
     job.onProgress?.({ tokensDone, tokensTotal: Math.max(tokensTotal, tokensDone), tokensPerSecond: seconds > 0 ? tokensDone / seconds : 0 });
   };
-  await mkdir(job.memoryDir, { recursive: true });
-  const manifest: MemoryManifest = { model: model.identity, tokens: 0, units: [] };
+  if (model) await mkdir(job.memoryDir, { recursive: true });
+  const manifest: MemoryManifest = { model: identity, tokens: 0, units: [] };
   for (const unit of units) {
     let entry = kept.get(unit.key);
     if (!entry) {
       entry = { key: unit.key, shards: [] };
-      for await (const reading of unitReadings(unit, job, model.tokenizer)) {
-        const data = await writeShard(reading, model.identity, model.pre, model.memory, afterPiece);
+      for await (const reading of unitReadings(unit, job, model!.tokenizer)) {
+        const data = await writeShard(reading, identity, model!.pre, model!.memory, afterPiece);
         const file = `${unit.key}-${entry.shards.length}.shard`;
         const target = path.join(job.memoryDir, file);
         const temporary = `${target}.tmp-${process.pid}`;

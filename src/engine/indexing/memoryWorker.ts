@@ -9,19 +9,25 @@ import { readModelConfig } from "../model/modelConfig";
 import { CodeTokenizer } from "../model/tokenizer";
 import { readBlob } from "../store/blobs";
 import { StoreLayout } from "../store/storeLayout";
-import { memoryPass } from "./memoryPass";
+import { type MemoryModel, memoryPass } from "./memoryPass";
 import type { MemoryWorkerJob, MemoryWorkerReply } from "./memoryWorkerProtocol";
 import { PrePipeline } from "./prePipeline";
 
 async function run(job: MemoryWorkerJob): Promise<MemoryWorkerReply> {
   const config = readModelConfig(job.modelsDir);
-  const tokenizer = await CodeTokenizer.load(job.modelsDir);
-  const memory = await MemoryFactory.load(job.modelsDir, config, { threads: 1 });
-  // With one core for the graph and one for the memory; a single thread would only take turns.
-  const pre = await PrePipeline.start({ modelsDir: job.modelsDir, threads: Math.max(1, job.threads - 1) }).catch(async (error: unknown) => {
-    await memory.dispose();
-    throw error;
-  });
+  let loaded: MemoryModel | undefined;
+  let pipeline: PrePipeline | undefined;
+  const loadModel = async (): Promise<MemoryModel> => {
+    const tokenizer = await CodeTokenizer.load(job.modelsDir);
+    const memory = await MemoryFactory.load(job.modelsDir, config, { threads: 1 });
+    // One core for the graph and one for the memory; on one thread they would only take turns.
+    pipeline = await PrePipeline.start({ modelsDir: job.modelsDir, threads: Math.max(1, job.threads - 1) }).catch(async (error: unknown) => {
+      await memory.dispose();
+      throw error;
+    });
+    loaded = { pre: pipeline, memory, tokenizer };
+    return loaded;
+  };
   const stop = new AbortController();
   try {
     const layout = new StoreLayout(job.storeDir);
@@ -40,11 +46,12 @@ async function run(job: MemoryWorkerJob): Promise<MemoryWorkerReply> {
           parentPort!.postMessage({ kind: "progress", progress } satisfies MemoryWorkerReply);
         },
       },
-      { identity: memoryModelIdentity(config), pre, memory, tokenizer },
+      memoryModelIdentity(config),
+      loadModel,
     );
     return { kind: "done", result };
   } finally {
-    await Promise.all([pre.close(), memory.dispose()]);
+    await Promise.all([pipeline?.close(), loaded?.memory.dispose()]);
   }
 }
 
