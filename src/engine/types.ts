@@ -100,11 +100,51 @@ export interface AskResult {
   hits: Hit[];
 }
 
-export interface NeedleResult {
-  /** The extracted value; "" when nothing was found. */
+/** A value the model answered with, where it stands in the source. Columns are 1-based UTF-16 code units. */
+export interface NeedleAnswer {
   answer: string;
   file: string;
   line: number;
+  /** The value is lineText.slice(column - 1, endColumn - 1): endColumn is exclusive. */
+  column: number;
+  endColumn: number;
+  confidence: number;
+}
+
+/** A place the model read for a needle question, and what it answered there. */
+export interface NeedleCandidate {
+  file: string;
+  line: number;
+  /** What proposed the place: the memory's slot reads, the lexical index, or both. */
+  sources: HitSource[];
+  /** The memory's votes for the place (0 when only the lexical index found it). */
+  votes: number;
+  /** The share of the question's key terms the window names; a window below the rule's bar is not read. */
+  keyCoverage: number;
+  /** The model's answer line as it decoded it (cut where it stopped copying from the window; "" when not read). */
+  decoded: string;
+  meanLogProb: number;
+  /** Whether the answer's values are in the text the model read. */
+  supported: boolean;
+  confidence: number;
+}
+
+export interface NeedleResult {
+  /** The extracted value (several joined by ", " when the question asks for several); "" when nothing was found. */
+  answer: string;
+  /** Where the answer stands; without an answer, the best lexical line (or "" and 0 when nothing matched). */
+  file: string;
+  line: number;
+  /** Calibrated: answers given with confidence c were right about c of the time on held-out needles. */
   confidence: number;
   hits: Hit[];
+  /** The value's column span on `line` (absent without an answer). */
+  column?: number;
+  endColumn?: number;
+  /** Every value, for a question that asks for several; one entry otherwise; [] without an answer. */
+  answers?: NeedleAnswer[];
+  /** Why there is no answer (absent when there is one). */
+  reason?: string;
+  /** The places read, best first. */
+  candidates?: NeedleCandidate[];
 }

@@ -1,7 +1,10 @@
 import { constants } from "node:fs";
-import { access, realpath, stat } from "node:fs/promises";
+import { access, readFile, realpath, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { answerNeedle, memoryPrompt } from "./answer/answerNeedle";
+import { MEMORY_CANDIDATES } from "./answer/candidates";
+import { SourceText } from "./answer/sourceText";
 import { LongLensError } from "./errors";
 import type { RankedHit } from "./lexical/lexicalHits";
 import { errorCode } from "./reader/errorCode";
@@ -156,15 +159,24 @@ export class Workspace {
     return { hits: ranked.map((entry) => entry.hit) };
   }
 
-  /** Best line for a needle question: the best hit's most relevant line; confidence from the score margin. */
+  /**
+   * The value a needle question asks for, answered by the model where the memory and the lexical index point
+   * (answer/answerNeedle.ts), with its file, line and column span; "" and a reason when nothing supports one.
+   */
   async needle(question: string, options: RunOptions = {}): Promise<NeedleResult> {
-    const ranked = await this.rank(question, options, DEFAULT_TOP);
-    const hits = ranked.map((entry) => entry.hit);
-    const best = ranked[0];
-    if (!best) return { answer: "", file: "", line: 0, confidence: 0, hits };
-    const runnerUp = ranked[1]?.hit.score ?? 0;
-    const confidence = best.hit.score > 0 ? Math.min(1, Math.max(0, (best.hit.score - runnerUp) / best.hit.score)) : 0;
-    return { answer: "", file: best.hit.file, line: best.bestLine, confidence, hits };
+    const lexical = await this.rank(question, options, DEFAULT_TOP);
+    const memory = await this.memoryHits(memoryPrompt(question), MEMORY_CANDIDATES, options);
+    const model = await this.loadModel();
+    const sources = new Map<string, Promise<SourceText | undefined>>();
+    const readSource = (file: string) => {
+      let source = sources.get(file);
+      if (!source) {
+        source = readFile(this.isSingleFile ? this.root : path.join(this.root, file), "utf8").then((text) => new SourceText(text), () => undefined);
+        sources.set(file, source);
+      }
+      return source;
+    };
+    return answerNeedle(question, { model, memory, lexical, readSource, ...(options.signal ? { signal: options.signal } : {}) });
   }
 
   /** Deletes this workspace's store (only the files a store is made of). */

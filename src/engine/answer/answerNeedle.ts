@@ -1,0 +1,153 @@
+// `needle`, model-backed: attention reads each candidate place with the question and answers; the answer the
+// model is surest of (with the memory's votes, needleRule.ts) wins where its value is in the text it read.
+// A question asking for several values gets every supported value. Without one, the answer is "" and why.
+import { LongLensError } from "../errors";
+import type { RankedHit } from "../lexical/lexicalHits";
+import type { ModelService } from "../model/modelService";
+import type { Hit, MemoryHit, NeedleAnswer, NeedleCandidate, NeedleResult } from "../types";
+import { answerValues, stillCopying, valueInWindow } from "./answerValues";
+import { type Candidate, needleCandidates } from "./candidates";
+import { commentMarker } from "./commentMarker";
+import { keyCoverage, keyTerms } from "./keyTerms";
+import { NEEDLE_RULE, candidateScore, confidenceOf } from "./needleRule";
+import { needlePrompt } from "./needlePrompt";
+import { readAnswer } from "./readAnswer";
+import type { SourceText } from "./sourceText";
+
+export interface NeedleInputs {
+  model: ModelService;
+  memory: readonly MemoryHit[];
+  lexical: readonly RankedHit[];
+  readSource: (file: string) => Promise<SourceText | undefined>;
+  signal?: AbortSignal;
+}
+
+interface Prompt {
+  ids: number[];
+  plural: boolean;
+  terms: string[];
+}
+
+interface Read {
+  candidate: Candidate;
+  report: NeedleCandidate;
+  answers: NeedleAnswer[];
+}
+
+/** The memory reads the question as the window's reader would: in the prompt form, with the usual comment marker. */
+export function memoryPrompt(question: string): string {
+  return needlePrompt(question, "//").text;
+}
+
+export async function answerNeedle(question: string, inputs: NeedleInputs): Promise<NeedleResult> {
+  const { model, lexical } = inputs;
+  const hits = lexical.map((r) => r.hit);
+  const fallback = lexical[0];
+  const candidates = await needleCandidates(inputs.memory, lexical, inputs.readSource, model.tokenizer);
+  const terms = keyTerms(question);
+  const prompts = new Map<string, Prompt>();
+  const reads: Read[] = [];
+  for (const candidate of candidates) {
+    if (inputs.signal?.aborted) throw new LongLensError("The question was cancelled.", "CANCELLED");
+    const marker = commentMarker(candidate.window.file);
+    let prompt = prompts.get(marker);
+    if (!prompt) {
+      const { text, plural } = needlePrompt(question, marker);
+      prompt = { ids: model.tokenizer.encode(text), plural, terms };
+      prompts.set(marker, prompt);
+    }
+    reads.push(await readCandidate(candidate, prompt, inputs));
+  }
+  reads.sort((a, b) => b.report.confidence - a.report.confidence);
+  const plural = [...prompts.values()].some((p) => p.plural);
+  const given = reads.filter((r) => r.report.supported && r.report.confidence >= NEEDLE_RULE.minConfidence);
+  const answers = plural ? distinctValues(given.flatMap((r) => r.answers)) : given.slice(0, 1).flatMap((r) => r.answers);
+  const report = reads.map((r) => r.report);
+  const best = answers[0];
+  if (!best) {
+    return {
+      answer: "",
+      file: fallback?.hit.file ?? "",
+      line: fallback?.bestLine ?? 0,
+      confidence: reads[0]?.report.supported ? reads[0].report.confidence : 0,
+      hits,
+      answers: [],
+      reason: noAnswerReason(reads, terms),
+      candidates: report,
+    };
+  }
+  return {
+    answer: answers.map((a) => a.answer).join(", "),
+    file: best.file,
+    line: best.line,
+    confidence: best.confidence,
+    hits: await withAnswerHit(hits, best, inputs),
+    column: best.column,
+    endColumn: best.endColumn,
+    answers,
+    candidates: report,
+  };
+}
+
+async function readCandidate(candidate: Candidate, prompt: Prompt, inputs: NeedleInputs): Promise<Read> {
+  const { window } = candidate;
+  const source = (await inputs.readSource(window.file))!;
+  const windowText = source.text.slice(window.from, window.to);
+  const report: NeedleCandidate = {
+    file: window.file,
+    line: candidate.line,
+    sources: candidate.sources,
+    votes: candidate.votes,
+    keyCoverage: keyCoverage(prompt.terms, windowText),
+    decoded: "",
+    meanLogProb: 0,
+    supported: false,
+    confidence: 0,
+  };
+  // A window that does not name the key cannot hold its value: it is not read.
+  if (report.keyCoverage < NEEDLE_RULE.minKeyCoverage) return { candidate, report, answers: [] };
+  const { text, meanLogProb } = await readAnswer(inputs.model, window.ids, prompt.ids, (soFar) => !stillCopying(windowText, soFar));
+  report.decoded = text;
+  report.meanLogProb = meanLogProb;
+  report.confidence = confidenceOf(candidateScore(meanLogProb, candidate.memoryShare));
+  const answers: NeedleAnswer[] = [];
+  // The value's own lines must name the key: a near-miss key's value sits beside the other key.
+  const namesKey = (offset: number) => {
+    const { line } = source.place(offset);
+    return keyCoverage(prompt.terms, source.lines(line - 1, line + 1)) >= NEEDLE_RULE.minKeyCoverage;
+  };
+  for (const value of answerValues(text, prompt.plural)) {
+    const span = valueInWindow(source, window, value, namesKey);
+    if (!span) return { candidate, report, answers: [] };
+    const at = source.place(span[0]);
+    answers.push({ answer: value, file: window.file, line: at.line, column: at.column, endColumn: at.column + (span[1] - span[0]), confidence: report.confidence });
+  }
+  report.supported = answers.length > 0;
+  return { candidate, report, answers };
+}
+
+/** Each value once, at its surest place. */
+function distinctValues(answers: NeedleAnswer[]): NeedleAnswer[] {
+  const seen = new Map<string, NeedleAnswer>();
+  for (const a of answers) if (!seen.has(a.answer)) seen.set(a.answer, a);
+  return [...seen.values()];
+}
+
+function noAnswerReason(reads: Read[], terms: readonly string[]): string {
+  if (terms.length === 0) return "The question names nothing to look for (no words or identifiers).";
+  if (reads.length === 0) return "Nothing in the index matches the question, and the memory points nowhere.";
+  const read = reads.filter((r) => r.report.keyCoverage >= NEEDLE_RULE.minKeyCoverage);
+  if (read.length === 0) return `No place the memory or the lexical index points to names ${terms.join(", ")}.`;
+  const supported = read.find((r) => r.report.supported);
+  if (!supported) return `The model's answers are not values beside the key in the code it read (best: "${read[0]!.report.decoded.trim().slice(0, 80)}").`;
+  return `The model is not sure enough of any answer (best confidence ${supported.report.confidence.toFixed(2)}, needs ${NEEDLE_RULE.minConfidence}).`;
+}
+
+/** The lexical hits, led by the answer's line when no hit covers it (so a reader of `hits` finds the answer). */
+async function withAnswerHit(hits: Hit[], best: NeedleAnswer, inputs: NeedleInputs): Promise<Hit[]> {
+  if (hits.some((h) => h.file === best.file && h.startLine <= best.line && best.line <= h.endLine)) return hits;
+  const source = (await inputs.readSource(best.file))!;
+  const snippet = source.lines(best.line, best.line).trimEnd();
+  const fromMemory = inputs.memory.some((m) => m.file === best.file && m.startLine <= best.line && best.line <= m.endLine);
+  return [{ file: best.file, startLine: best.line, endLine: best.line, score: best.confidence, snippet, sources: fromMemory ? ["model", "memory"] : ["model"] }, ...hits];
+}

@@ -1,0 +1,60 @@
+// The short list of places attention re-reads for a needle question: where the memory's slot reads point and
+// the best lexical lines, as windows of source; windows that mostly overlap are read once, with both sources.
+import type { RankedHit } from "../lexical/lexicalHits";
+import type { CodeTokenizer } from "../model/tokenizer";
+import type { HitSource, MemoryHit } from "../types";
+import type { SourceText } from "./sourceText";
+import { type SourceWindow, sourceWindow } from "./sourceWindow";
+
+export const MEMORY_CANDIDATES = 4;
+export const LEXICAL_CANDIDATES = 4;
+
+export interface Candidate {
+  window: SourceWindow;
+  line: number;
+  sources: HitSource[];
+  votes: number;
+  /** The place's memory votes over the best place's (0 when the memory did not propose it). */
+  memoryShare: number;
+}
+
+interface Place {
+  file: string;
+  line: number;
+  source: HitSource;
+  votes: number;
+}
+
+function overlapsMostly(a: SourceWindow, b: SourceWindow): boolean {
+  if (a.file !== b.file) return false;
+  const shared = Math.min(a.to, b.to) - Math.max(a.from, b.from);
+  return shared > 0.5 * Math.min(a.to - a.from, b.to - b.from);
+}
+
+export async function needleCandidates(
+  memory: readonly MemoryHit[],
+  lexical: readonly RankedHit[],
+  readSource: (file: string) => Promise<SourceText | undefined>,
+  tokenizer: CodeTokenizer,
+): Promise<Candidate[]> {
+  const places: Place[] = [
+    ...memory.slice(0, MEMORY_CANDIDATES).map((m) => ({ file: m.file, line: m.line, source: "memory" as const, votes: m.votes })),
+    ...lexical.slice(0, LEXICAL_CANDIDATES).map((l) => ({ file: l.hit.file, line: l.bestLine, source: "lexical" as const, votes: 0 })),
+  ];
+  const bestVotes = memory[0]?.votes ?? 0;
+  const candidates: Candidate[] = [];
+  for (const place of places) {
+    const source = await readSource(place.file);
+    const window = source && sourceWindow(source, place.file, place.line, tokenizer);
+    if (!window) continue;
+    const same = candidates.find((c) => overlapsMostly(c.window, window));
+    if (same) {
+      if (!same.sources.includes(place.source)) same.sources.push(place.source);
+      same.votes = Math.max(same.votes, place.votes);
+      same.memoryShare = bestVotes > 0 ? same.votes / bestVotes : 0;
+      continue;
+    }
+    candidates.push({ window, line: place.line, sources: [place.source], votes: place.votes, memoryShare: bestVotes > 0 ? place.votes / bestVotes : 0 });
+  }
+  return candidates;
+}
