@@ -32,16 +32,18 @@ interface View {
   cursor?: [number, number];
 }
 
-const THUMB = 84;
+const THUMB = 60;
 const GAP = 6;
 const LABEL = 26;
-const HEAD_LABELS = 92;
+const HEAD_LABELS = 72;
 /** Keys listed (and decorated in the editor) for the chosen token. */
 const TOP_LIST = 8;
 const TOP_DECORATED = 40;
 
 let view: View | undefined;
 let openedAt: number | undefined;
+/** What the footer reports (and the end-to-end test reads): how long opening and the last head switch took. */
+const timing: { openMs?: number; redrawMs?: number } = {};
 
 const variantNames: Record<InspectVariant, string> = { longlens: "Shipped (DroPE + REPO)", rope: "RoPE (before the drop)" };
 
@@ -50,6 +52,8 @@ function apply(state: PanelState<InspectorData>): void {
     showMessage(state.message, state.status === "loading" ? "loading" : "error");
     return;
   }
+  // The answer to "ready" and the "show" notification can carry the same load: draw it once.
+  if (view && view.data.requestedAt === state.data.requestedAt && view.data.target.variant === state.data.target.variant) return;
   const saved = savedState<Saved>();
   const sameTarget = saved.target?.uri === state.data.target.uri && saved.target.lines[0] === state.data.target.lines[0];
   const { result } = state.data;
@@ -60,10 +64,9 @@ function apply(state: PanelState<InspectorData>): void {
   redraw();
   if (openedAt !== state.data.requestedAt) {
     openedAt = state.data.requestedAt;
-    const ms = Date.now() - state.data.requestedAt;
-    view.elements.timing.dataset.openMs = String(ms);
-    updateTiming();
+    timing.openMs = Date.now() - state.data.requestedAt;
   }
+  updateTiming();
   if (token !== undefined) void pick(token);
   persist();
 }
@@ -127,8 +130,11 @@ function wireGrid(v: View): void {
   });
 }
 
+/** The large view sits beside the grid where the panel is wide enough, else below it at full width. */
 function headGeometry(v: View) {
-  const size = Math.max(240, Math.min(560, window.innerWidth - (LABEL + 4 * (THUMB + GAP)) - HEAD_LABELS - 80));
+  const gridWidth = LABEL + v.result.model.heads * (THUMB + GAP);
+  const beside = window.innerWidth - gridWidth - HEAD_LABELS - 100;
+  const size = Math.min(560, beside >= 280 ? beside : window.innerWidth - HEAD_LABELS - 60);
   return { size, cell: size / v.result.attention.bins, left: HEAD_LABELS, top: HEAD_LABELS };
 }
 
@@ -186,7 +192,7 @@ function choose(layer: number, head: number): void {
   view.head = head;
   const started = performance.now();
   redraw();
-  view.elements.timing.dataset.redrawMs = (performance.now() - started).toFixed(1);
+  timing.redrawMs = Number((performance.now() - started).toFixed(1));
   updateTiming();
   persist();
   decorate();
@@ -365,8 +371,11 @@ async function exportView(format: "png" | "json"): Promise<void> {
 
 function updateTiming(): void {
   if (!view) return;
-  const { openMs, redrawMs } = view.elements.timing.dataset;
-  view.elements.timing.textContent = [openMs && `opened in ${openMs} ms`, redrawMs && `head switch redrawn in ${redrawMs} ms`].filter(Boolean).join(" · ");
+  const { openMs, redrawMs } = timing;
+  const element = view.elements.timing;
+  if (openMs !== undefined) element.dataset.openMs = String(openMs);
+  if (redrawMs !== undefined) element.dataset.redrawMs = String(redrawMs);
+  element.textContent = [openMs !== undefined && `opened in ${openMs} ms`, redrawMs !== undefined && `head switch redrawn in ${redrawMs} ms`].filter(Boolean).join(" · ");
 }
 
 function persist(): void {

@@ -1,7 +1,7 @@
 // End to end: the built extension inside a real VS Code (code-server), used through its UI from headless
 // Chromium. Started by test/e2e/run.sh, which passes the server URL and the workspace copy in the environment.
 import assert from "node:assert/strict";
-import { mkdir, readdir } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -12,8 +12,18 @@ const workspace = requiredEnv("LONGLENS_E2E_WORKSPACE");
 const fixture = requiredEnv("LONGLENS_E2E_FIXTURE");
 const artifacts = requiredEnv("LONGLENS_E2E_ARTIFACTS");
 
-/** The fixture's files, and the question whose answer is parseDuration (declared on line 15). */
-const FIXTURE_FILES = 4;
+/**
+ * A file whose name and contents are HTML, added to the workspace copy by the test (such a name cannot be
+ * checked out on Windows): real code, longer than the inspector's 2,000 tokens.
+ */
+const HOSTILE = "<img src=x onerror=alert(1)>";
+const HOSTILE_FILE = `src/${HOSTILE}.ts`;
+const HOSTILE_SOURCES = ["routes.ts", "validation.ts"].map((name) => path.join(import.meta.dirname, "../../samples/taskboard/api/src", name));
+/** Committed screenshots the README shows. */
+const SCREENSHOTS = path.join(import.meta.dirname, "screenshots");
+
+/** The fixture's files (with the hostile one), and the question whose answer is parseDuration (declared on line 15). */
+const FIXTURE_FILES = 5;
 const QUESTION = "parse a duration string like 1h30m into milliseconds";
 const ANSWER_FILE = "src/duration.ts";
 const ANSWER_LINE = 15;
@@ -54,6 +64,12 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
   let workbench: Workbench;
   let failed = false;
 
+  /** A screenshot for the README, kept in the repository. */
+  async function snapshot(name: string): Promise<void> {
+    await mkdir(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  }
+
   async function screenshot(name: string): Promise<void> {
     await mkdir(artifacts, { recursive: true });
     await page.screenshot({ path: path.join(artifacts, `${name}.png`) }).catch(() => undefined);
@@ -73,17 +89,28 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
     });
   }
 
+  const dialogs: string[] = [];
+  const measured: Record<string, number> = {};
+
   before(async () => {
+    const sources = await Promise.all(HOSTILE_SOURCES.map((file) => readFile(file, "utf8")));
+    await writeFile(path.join(workspace, HOSTILE_FILE), `// ${HOSTILE} in a comment: text, never markup\n${sources.join("\n")}`);
     browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
     });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     workbench = new Workbench(page);
+    // An alert would mean a webview ran a file's contents as markup.
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
     await page.goto(`${serverUrl}/?folder=${encodeURIComponent(workspace)}`);
   });
 
   after(async () => {
+    if (Object.keys(measured).length) console.log(`[e2e] measured: ${JSON.stringify(measured)}`);
     if (page) await screenshot("final");
     await browser?.close();
   });
@@ -121,9 +148,93 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
     await workbench.waitForCursorWithin(answer.range[0], answer.range[1]);
   });
 
-  step("a command that arrives with the model says so", 60_000, async () => {
+  step("the Hits view lists the last question's hits with their sources; a click opens one", 90_000, async () => {
+    await workbench.runCommand("LongLens: Show Hits");
+    const frame = await workbench.webviewFrame("ol.hits", 60_000);
+    assert.match(await frame.locator("h1").innerText(), new RegExp(`Hits for “${QUESTION}”`));
+    const rows = frame.locator("li.hit");
+    assert.ok((await rows.count()) >= 1);
+    const answer = rows.filter({ hasText: `${ANSWER_FILE}:` }).first();
+    assert.match(await answer.locator(".sources").innerText(), /lexical/);
+    assert.ok((await answer.locator(".bar .fill").count()) === 1);
+    // The folders' section folded away, so the view has the side bar's height for the screenshot.
+    const folders = page.locator('.pane-header[aria-label^="Explorer Section"]').first();
+    await folders.click();
+    await page.waitForTimeout(600); // the sections' resize animation
+    await snapshot("hits");
+    await folders.click();
+    // Another file first, so that the answer's tab coming back shows the click worked.
+    await workbench.openFromExplorer("queue.ts");
+    await answer.click();
+    await workbench.waitForActiveTab(path.basename(ANSWER_FILE));
+  });
+
+  step("the Attention Inspector draws a 2,000-token window; a token shows what it attends to; HTML stays text", 180_000, async () => {
+    await workbench.openFromExplorer(`${HOSTILE}.ts`);
+    await workbench.runCommand("View: Close Primary Side Bar"); // room for the panel beside the editor
+    await workbench.runCommand("LongLens: Open Attention Inspector");
+    const frame = await workbench.webviewFrame("canvas.grid", 120_000);
+    const title = await frame.locator("h1").innerText();
+    assert.ok(title.includes(HOSTILE_FILE), `title: ${title}`);
+    assert.ok((await frame.locator(".strip").innerText()).includes(HOSTILE));
+    assert.equal(await frame.locator("img").count(), 0, "a file's HTML became markup");
+    const summary = await frame.locator(".summary").first().innerText();
+    const tokens = Number(/([\d,]+) tokens/.exec(summary)![1]!.replace(/,/g, ""));
+    assert.ok(tokens > 1500 && tokens <= 2000, summary);
+    measured.inspectorTokens = tokens;
+    measured.inspectorOpenMs = Number(await frame.locator(".timing").getAttribute("data-open-ms"));
+    measured.inspectorModelSeconds = Number(/model ([\d.]+) s/.exec(summary)![1]);
+
+    await frame.locator("canvas.grid").focus();
+    await page.keyboard.press("ArrowRight");
+    await frame.locator(".timing[data-redraw-ms]").waitFor({ timeout: UI_TIMEOUT_MS });
+    measured.headSwitchMs = Number(await frame.locator(".timing").getAttribute("data-redraw-ms"));
+    assert.match(await frame.locator("#head-title").innerText(), /Layer 3, head 1/);
+
+    // An early token: it and what it attends to are on lines the editor shows, so their decorations render.
+    const token = frame.locator(".token", { hasText: "import" }).nth(1);
+    const index = await token.getAttribute("data-index");
+    await token.click();
+    await frame.locator("ol.attended li").first().waitFor({ timeout: 60_000 });
+    assert.match(await frame.locator("#attended-title").innerText(), new RegExp(`^Token ${index} `));
+    await workbench.editorDecorations().first().waitFor({ state: "attached", timeout: UI_TIMEOUT_MS });
+    await frame.evaluate("window.scrollTo(0, 0)"); // clicking the token scrolled the panel
+    await page.mouse.move(700, 5); // no tooltip over the screenshot
+    await snapshot("inspector");
+
+    await frame.locator("label[for=variant-rope]").click();
+    await frame.locator(".summary", { hasText: "β 1.000" }).waitFor({ timeout: 60_000 });
+    assert.ok(await frame.locator("#variant-rope").isChecked());
+    // Opened again with the graphs loaded: what a user sees from the second time on.
+    await workbench.runCommand("LongLens: Open Attention Inspector");
+    await frame.locator(".timing[data-open-ms]").waitFor({ state: "detached", timeout: 60_000 }).catch(() => undefined);
+    await frame.locator(".timing[data-open-ms]").waitFor({ timeout: 60_000 });
+    measured.inspectorWarmOpenMs = Number(await frame.locator(".timing").getAttribute("data-open-ms"));
+    measured.inspectorWarmModelSeconds = Number(/model ([\d.]+) s/.exec(await frame.locator(".summary").first().innerText())![1]);
+  });
+
+  step("Positional Folding plots REPO positions and dims the folded tokens in the editor", 120_000, async () => {
     await workbench.runCommand("LongLens: Show Positional Folding");
-    await workbench.waitForNotification(/LongLens model/i, UI_TIMEOUT_MS);
+    const frame = await workbench.webviewFrame("canvas.plot", 90_000);
+    assert.ok((await frame.locator("h1").innerText()).includes(HOSTILE_FILE));
+    assert.equal(await frame.locator("img").count(), 0);
+    assert.match(await frame.locator(".summary").nth(1).innerText(), /Layer 3, head 0: [\d,]+ of [\d,]+ tokens folded away in \d+ stretches/);
+    const plot = frame.locator("canvas.plot");
+    const box = (await plot.boundingBox())!;
+    await plot.hover({ position: { x: box.width / 3, y: box.height / 2 } });
+    assert.match(await frame.locator(".tip").innerText(), /^token \d+ “/);
+    const before = await workbench.editorDecorations().count();
+    await frame.locator("#dim").check();
+    const deadline = Date.now() + UI_TIMEOUT_MS;
+    while ((await workbench.editorDecorations().count()) <= before) {
+      assert.ok(Date.now() < deadline, "no tokens were dimmed in the editor");
+      await page.waitForTimeout(200);
+    }
+    await snapshot("folding");
+  });
+
+  step("no webview ran a file's contents as script", 5_000, async () => {
+    assert.deepEqual(dialogs, []);
   });
 
   step("no error notification was shown", 60_000, async () => {
@@ -132,6 +243,7 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
   });
 
   step("the workspace folder gained no files (the index lives in extension storage)", 10_000, async () => {
-    assert.deepEqual(await listFiles(workspace), await listFiles(fixture));
+    const expected = [...(await listFiles(fixture)), HOSTILE_FILE].sort();
+    assert.deepEqual(await listFiles(workspace), expected);
   });
 });

@@ -1,6 +1,6 @@
 // Drives VS Code's workbench (as served by code-server) the way a user does: palette, quick input,
 // notifications, status bar, editor tabs. Selectors are VS Code's own DOM classes (1.100).
-import type { Locator, Page } from "playwright-core";
+import type { Frame, Locator, Page } from "playwright-core";
 
 /** Generous but bounded: the machine running this is slow and shared. */
 export const UI_TIMEOUT_MS = 30_000;
@@ -105,5 +105,32 @@ export class Workbench {
       await this.page.waitForTimeout(200);
     }
     throw new Error(`the cursor did not reach lines ${first}-${last}; status bar shows "${text}"`);
+  }
+
+  /** Opens a file shown in the Explorer by clicking it (keys typed while a webview has focus go to the webview). */
+  async openFromExplorer(fileName: string): Promise<void> {
+    await this.page.locator(".explorer-folders-view .monaco-list-row", { hasText: fileName }).first().click();
+    await this.waitForActiveTab(fileName);
+  }
+
+  /**
+   * The frame of a webview whose document has `selector` (webview content lives in nested iframes, and
+   * VS Code keeps hidden webviews' frames around, so the first frame with a match wins).
+   */
+  async webviewFrame(selector: string, timeout = UI_TIMEOUT_MS): Promise<Frame> {
+    const deadline = Date.now() + timeout;
+    while (Date.now() < deadline) {
+      for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame()) continue;
+        if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+      }
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`no webview shows ${selector}`);
+  }
+
+  /** Decorations a LongLens panel put in the editor (VS Code names their classes after the decoration type). */
+  editorDecorations(): Locator {
+    return this.page.locator('.monaco-editor [class*="TextEditorDecorationType"]');
   }
 }

@@ -11,15 +11,18 @@ export function binStarts(tokens: number, bins: number): number[] {
  */
 export function poolHead(probs: Float32Array, offset: number, tokens: number, starts: number[], out: Float32Array, at: number): void {
   const bins = starts.length - 1;
-  const binOf = new Uint16Array(tokens);
-  for (let b = 0; b < bins; b++) binOf.fill(b, starts[b], starts[b + 1]);
   for (let qb = 0; qb < bins; qb++) {
     const cell = at + qb * bins;
-    const rows = starts[qb + 1]! - starts[qb]!;
+    const share = 1 / (starts[qb + 1]! - starts[qb]!);
     for (let q = starts[qb]!; q < starts[qb + 1]!; q++) {
       const row = offset + q * tokens;
-      // Causal: keys after the query hold zero.
-      for (let k = 0; k <= q; k++) out[cell + binOf[k]!] += probs[row + k]! / rows;
+      // Causal: keys after the query hold zero, so key bins past the query's are skipped.
+      for (let kb = 0; kb < bins && starts[kb]! <= q; kb++) {
+        const end = Math.min(starts[kb + 1]!, q + 1);
+        let sum = 0;
+        for (let k = row + starts[kb]!; k < row + end; k++) sum += probs[k]!;
+        out[cell + kb] += sum * share;
+      }
     }
   }
 }

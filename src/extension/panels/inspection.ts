@@ -16,7 +16,8 @@ export interface InspectRequest {
 
 /** The selection's lines, or the lines around the cursor when nothing is selected. */
 export function requestFromEditor(variant: InspectVariant): InspectRequest {
-  const editor = vscode.window.activeTextEditor;
+  // With a webview focused there is no active editor: the file beside it is still the one meant.
+  const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
   if (!editor) throw new LongLensError("Open a file first: LongLens inspects the selection, or the lines around the cursor.");
   const { selection } = editor;
   // A selection ending at the start of a line does not take that line.
