@@ -7,6 +7,16 @@ import { cp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { LongLensError } from "../../src/engine/errors";
+import { memoryPass } from "../../src/engine/indexing/memoryPass";
+import { PrePipeline } from "../../src/engine/indexing/prePipeline";
+import { MemoryFactory } from "../../src/engine/memory/loadMemory";
+import { memoryModelIdentity } from "../../src/engine/memory/modelIdentity";
+import { readModelConfig } from "../../src/engine/model/modelConfig";
+import { shippedModelsDir } from "../../src/engine/model/modelFiles";
+import { CodeTokenizer } from "../../src/engine/model/tokenizer";
+import { readBlob } from "../../src/engine/store/blobs";
+import { readStore } from "../../src/engine/store/readStore";
+import { StoreLayout } from "../../src/engine/store/storeLayout";
 import { decodeShard, encodeShard } from "../../src/engine/memory/shardFile";
 import { Workspace } from "../../src/engine/workspace";
 import { tempDir } from "../fixtures/fixtureTrees";
@@ -222,5 +232,48 @@ describe("memory pass: bad input", () => {
     const result = await ws.index();
     assert.ok(result.memory!.tokens <= 12_000 && result.memory!.tokens >= 8_000, `read ${result.memory!.tokens}`);
     assert.ok(result.warnings?.some((w) => /reads at most about 10,000 tokens: \d+ file\(s\)/.test(w)), JSON.stringify(result.warnings));
+  });
+});
+
+describe("memory pass: a file whose stored chunks fail mid-pass", () => {
+  test("is left out with a warning, and its unit is written again by the next pass", async (t) => {
+    const dir = await tempDir(t);
+    const { tree } = await haystack(dir);
+    const store = path.join(dir, "store");
+    const ws = await Workspace.open(tree, { storeDir: store, memory: false });
+    t.after(() => ws.dispose());
+    await ws.index();
+    const layout = new StoreLayout(store);
+    const catalog = (await readStore(layout)).store!.catalog.files;
+    const files = [...catalog].sort((a, b) => (a.path < b.path ? -1 : 1));
+    const models = shippedModelsDir();
+    const config = readModelConfig(models);
+    const memory = await MemoryFactory.load(models, config, { threads: 1 });
+    const pre = await PrePipeline.start({ modelsDir: models, threads: 1 });
+    t.after(async () => Promise.all([pre.close(), memory.dispose()]));
+    const model = { pre, memory, tokenizer: await CodeTokenizer.load(models) };
+    const broken = files[3]!.path;
+    const job = {
+      memoryDir: path.join(dir, "memory"),
+      files,
+      shardTokens: 8192,
+      readChunks: (file: (typeof files)[number]) => {
+        if (file.path !== broken) return readBlob(layout, file);
+        return (async function* () {
+          yield* readBlob(layout, file);
+          throw new Error("blob removed");
+        })();
+      },
+    };
+    const identity = memoryModelIdentity(config);
+    const first = await memoryPass(job, identity, async () => model);
+    assert.ok(first.warnings.some((w) => w.startsWith(`${broken} was left out of the memory`)), JSON.stringify(first.warnings));
+    const incomplete = first.manifest.units.filter((u) => u.incomplete);
+    assert.equal(incomplete.length, 1);
+    const previousShards = new Map(first.manifest.units.flatMap((u) => u.shards).map((s) => [s.file, path.join(job.memoryDir, s.file)]));
+    const second = await memoryPass({ ...job, previous: first.manifest, previousShards, readChunks: (f) => readBlob(layout, f) }, identity, async () => model);
+    assert.deepEqual(second.warnings, []);
+    assert.equal(second.stats.shardsWritten, incomplete[0]!.shards.length || 1, "only the incomplete unit is written again");
+    assert.ok(!second.manifest.units.some((u) => u.incomplete));
   });
 });

@@ -6,6 +6,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { throwIfCancelled } from "../cancel";
+import { LongLensError, describeError } from "../errors";
 import type { StoredChunk } from "../chunk/indexedChunk";
 import type { MemoryFactory } from "../memory/loadMemory";
 import { encodeShard } from "../memory/shardFile";
@@ -20,7 +21,8 @@ import { writeShard } from "./writeShard";
 export interface MemoryManifest {
   model: string;
   tokens: number;
-  units: { key: string; shards: ShardEntry[] }[];
+  /** incomplete: a file of the unit could not be read, so the next index writes the unit again. */
+  units: { key: string; shards: ShardEntry[]; incomplete?: boolean }[];
 }
 
 export interface ShardEntry {
@@ -69,27 +71,34 @@ export interface MemoryModel {
   tokenizer: CodeTokenizer;
 }
 
-/** Readings of a unit: one for a group, consecutive SHARD_TOKENS stretches for a big file. */
-async function* unitReadings(unit: MemoryUnit, job: MemoryPassJob, tokenizer: CodeTokenizer): AsyncGenerator<ShardReading> {
+/** Readings of a unit: one for a group, consecutive stretches of at most shardTokens for a big file. A file whose
+ * stored chunks cannot be read (a blob damaged or removed since the lexical pass) is left out and reported. */
+async function* unitReadings(unit: MemoryUnit, job: MemoryPassJob, tokenizer: CodeTokenizer, warnings: string[]): AsyncGenerator<ShardReading> {
   const most = job.shardTokens ?? SHARD_TOKENS;
   let reading = new ShardReading();
   for (const file of unit.files) {
     reading.startPart(file.path, file.hash, 0);
     let fileOffset = 0;
-    file: for await (const run of fileTokens(job.readChunks(file), tokenizer)) {
-      for (let i = 0; i < run.ids.length; ) {
-        if (unit.limit !== undefined && fileOffset >= unit.limit) break file; // stops reading the file too
-        const room = unit.kind === "stretches" ? most - reading.tokens : run.ids.length - i;
-        const take = Math.min(room, run.ids.length - i, (unit.limit ?? Infinity) - fileOffset);
-        reading.add(run, i, i + take);
-        i += take;
-        fileOffset += take;
-        if (unit.kind === "stretches" && reading.tokens >= most) {
-          yield reading;
-          reading = new ShardReading();
-          reading.startPart(file.path, file.hash, fileOffset);
+    try {
+      file: for await (const run of fileTokens(job.readChunks(file), tokenizer)) {
+        for (let i = 0; i < run.ids.length; ) {
+          if (unit.limit !== undefined && fileOffset >= unit.limit) break file; // stops reading the file too
+          const room = unit.kind === "stretches" ? most - reading.tokens : run.ids.length - i;
+          const take = Math.min(room, run.ids.length - i, (unit.limit ?? Infinity) - fileOffset);
+          reading.add(run, i, i + take);
+          i += take;
+          fileOffset += take;
+          if (unit.kind === "stretches" && reading.tokens >= most) {
+            yield reading;
+            reading = new ShardReading();
+            reading.startPart(file.path, file.hash, fileOffset);
+          }
         }
       }
+    } catch (error) {
+      if (error instanceof LongLensError && error.code === "CANCELLED") throw error;
+      warnings.push(`${file.path} was left out of the memory: its stored chunks could not be read (${describeError(error)}); the next index reads it again.`);
+      reading.dropOpenPart();
     }
   }
   if (reading.tokens > 0) yield reading;
@@ -121,7 +130,7 @@ export function planPass(job: Omit<MemoryPassJob, "memoryDir" | "readChunks">, i
   const kept = new Map<string, MemoryManifest["units"][number]>();
   for (const unit of units) {
     const old = previous.get(unit.key);
-    if (old && old.shards.every((s: ShardEntry) => job.previousShards?.has(s.file))) kept.set(unit.key, old);
+    if (old && !old.incomplete && old.shards.every((s: ShardEntry) => job.previousShards?.has(s.file))) kept.set(unit.key, old);
   }
   return { units, kept, toBuild: units.filter((u) => !kept.has(u.key)), warnings };
 }
@@ -150,7 +159,8 @@ export async function memoryPass(job: MemoryPassJob, identity: string, loadModel
     let entry = kept.get(unit.key);
     if (!entry) {
       entry = { key: unit.key, shards: [] };
-      for await (const reading of unitReadings(unit, job, model!.tokenizer)) {
+      const before = warnings.length;
+      for await (const reading of unitReadings(unit, job, model!.tokenizer, warnings)) {
         const data = await writeShard(reading, identity, model!.pre, model!.memory, afterPiece);
         const file = `${unit.key}-${entry.shards.length}.shard`;
         const target = path.join(job.memoryDir, file);
@@ -164,6 +174,7 @@ export async function memoryPass(job: MemoryPassJob, identity: string, loadModel
         tokensWritten += data.header.tokens;
         shardsWritten++;
       }
+      if (warnings.length > before) entry.incomplete = true;
     }
     manifest.units.push(entry);
     manifest.tokens += entry.shards.reduce((sum, s) => sum + s.tokens, 0);

@@ -20,6 +20,13 @@ export class ShardReading {
     this.lastLine = -1;
   }
 
+  /** Takes back the open part's tokens (its file could not be read to the end). */
+  dropOpenPart(): void {
+    const part = this.parts.pop()!;
+    this.ids.length -= part.to - part.from;
+    this.lineMarks.length -= 2 * part.lines;
+  }
+
   /** Adds tokens [from, to) of a run to the open part. */
   add(run: TokenRun, from = 0, to = run.ids.length): void {
     const part = this.parts[this.parts.length - 1]!;
