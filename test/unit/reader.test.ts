@@ -249,7 +249,8 @@ test("secret names: credential files, histories, deploy keys, backup copies, and
     "config/prod.env",
     ".kube/config",
   ];
-  const ordinary = ["src/env.ts", "src/keys.ts", "src/dotenv.test.ts", "deploy/deploy_key.md", "notes.txt"];
+  // Only a file's own name counts: folders named like secrets hold ordinary files.
+  const ordinary = ["src/env.ts", "src/keys.ts", "src/dotenv.test.ts", "deploy/deploy_key.md", "notes.txt", "env/index.ts", "credentials/README.md", "api_key/client.ts"];
   for (const name of [...secrets, ...ordinary]) await put(dir, name, "x = 1\n");
   await put(dir, ".env", "TOKEN=1\n");
   await symlink(".env", path.join(dir, "settings.txt"));

@@ -11,14 +11,23 @@ import { probeLargeFile, streamLineWindows } from "./streamLineWindows";
 export interface OpenedFile {
   /** sha256 of the raw bytes, hex. */
   hash: string;
-  /** Same contents chunked the same way give the same chunks: "<hash>-<method>". */
+  /** Same contents chunked the same way give the same chunks: "<hash>-v<CHUNKER_VERSION>-<method>". */
   chunksKey: string;
+  /** 1-based lines that hold a secret: indexed as REDACTED_LINE, to be reported (path and line, never the text). */
+  redactedLines: readonly number[];
   /** Starts chunking in the background (a worker thread), so that it overlaps other work; chunks() then waits for it. */
   startChunking(): void;
   chunks(): AsyncIterable<StoredChunk>;
 }
 
 export type OpenOutcome = { opened: OpenedFile } | { skippedReason: string };
+
+/**
+ * Goes up whenever the same bytes would give other chunks (boundaries, long-line pieces, redaction rules): the
+ * key then differs, and chunks stored the old way are never reused, so no line redacted now can come back from
+ * an old blob. 2: long lines cut into pieces, secret lines redacted.
+ */
+const CHUNKER_VERSION = 2;
 
 /** How a file of this name and size is chunked: a grammar name, or "lines". */
 export function chunkingMethod(fileName: string, size: number): string {
@@ -45,14 +54,16 @@ export async function openForChunking(absPath: string, fileName: string, size: n
     const chunks = async function* (): AsyncGenerator<StoredChunk> {
       yield* await startChunking();
     };
-    return { opened: { hash: read.bytes.hash, chunksKey: `${read.bytes.hash}-${method}`, startChunking, chunks } };
+    const { hash, redactLines } = read.bytes;
+    return { opened: { hash, chunksKey: `${hash}-v${CHUNKER_VERSION}-${method}`, redactedLines: redactLines, startChunking, chunks } };
   }
   const probe = await probeLargeFile(absPath);
   if ("skippedReason" in probe) return probe;
   return {
     opened: {
       hash: probe.hash,
-      chunksKey: `${probe.hash}-lines`,
+      chunksKey: `${probe.hash}-v${CHUNKER_VERSION}-lines`,
+      redactedLines: probe.redactLines,
       startChunking: () => undefined, // streamed lazily: starting early would hold what streaming avoids holding
       chunks: () => streamLineWindows(absPath, probe),
     },

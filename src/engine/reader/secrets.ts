@@ -5,10 +5,11 @@ import ignore from "ignore";
 export const SECRET_NAME_REASON = "possible secret (never indexed)";
 
 /**
- * Files that usually hold credentials. They are never indexed unless git already ignores them (then they are
- * silently passed over like any other ignored file); otherwise they are reported as skipped.
+ * Names of files that usually hold credentials. They are never indexed unless git already ignores them (then
+ * they are silently passed over like any other ignored file); otherwise they are reported as skipped. Only a
+ * file's own name is matched: a folder named `env` or `credentials` holds ordinary files.
  */
-const SECRET_PATTERNS = [
+const SECRET_NAMES = [
   ".env",
   ".env*",
   "env",
@@ -37,9 +38,6 @@ const SECRET_PATTERNS = [
   "credentials",
   "credentials.json",
   "credentials.ini",
-  "**/.aws/config",
-  "**/.kube/config",
-  "**/.docker/config.json",
   "kubeconfig",
   ".npmrc",
   ".pypirc",
@@ -52,24 +50,30 @@ const SECRET_PATTERNS = [
   ".*_history",
 ];
 
+/** Files whose name is ordinary but whose folder makes them credentials: `<folder>/<name>`. */
+const SECRET_PLACES = new Set([".aws/config", ".aws/credentials", ".kube/config", ".docker/config.json"]);
+
 /** Suffixes of backup and editor copies: `env.bak` or `.env~` is as secret as what it copies. */
 const COPY_SUFFIX = /(?:~|\.(?:bak|backup|old|orig|save|copy|swp|tmp))$/i;
 
-const secrets = ignore().add(SECRET_PATTERNS);
+const secretNames = ignore().add(SECRET_NAMES);
 
-/**
- * True when a file's path (relative to the folder it was found in, forward slashes) marks it as a likely secret,
- * also once backup suffixes are taken off its name.
- */
-export function looksLikeSecret(relativePath: string): boolean {
-  for (let name = relativePath; name !== "" && !name.endsWith("/"); name = name.replace(COPY_SUFFIX, "")) {
-    if (secrets.ignores(name)) return true;
-    if (!COPY_SUFFIX.test(name)) return false;
+/** True when a file name (no folders), once backup suffixes are taken off, marks a likely secret. */
+function secretName(name: string): boolean {
+  for (let base = name; base !== ""; base = base.replace(COPY_SUFFIX, "")) {
+    if (secretNames.ignores(base)) return true;
+    if (!COPY_SUFFIX.test(base)) return false;
   }
   return false;
 }
 
-/** looksLikeSecret for a link: its own path, or the path it resolves to (relative to `targetBase`). */
-export function linkLooksLikeSecret(relativePath: string, targetAbs: string, targetBase: string): boolean {
-  return looksLikeSecret(relativePath) || looksLikeSecret(path.relative(targetBase, targetAbs).split(path.sep).join("/"));
+/** True when a file's path (relative, forward slashes) marks it as a likely secret, by its name or its place. */
+export function looksLikeSecret(relativePath: string): boolean {
+  const parts = relativePath.split("/");
+  return secretName(parts[parts.length - 1]!) || SECRET_PLACES.has(parts.slice(-2).join("/"));
+}
+
+/** looksLikeSecret for a link (or any path): its own path, or the path it resolves to. */
+export function linkLooksLikeSecret(relativePath: string, targetAbs: string): boolean {
+  return looksLikeSecret(relativePath) || looksLikeSecret(targetAbs.split(path.sep).join("/"));
 }

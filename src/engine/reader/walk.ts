@@ -50,8 +50,14 @@ const byName = (a: Dirent, b: Dirent): number => (a.name < b.name ? -1 : a.name 
  */
 export async function* walkWorkspace(root: string, isSingleFile: boolean, options: WalkOptions): AsyncGenerator<WalkEntry> {
   if (isSingleFile) {
+    const name = path.basename(root);
+    // Named on its own, a secret is still a secret: its name and, through links, its real name are checked.
+    if (linkLooksLikeSecret(name, await realpath(root))) {
+      yield { skipped: { path: name, reason: SECRET_NAME_REASON } };
+      return;
+    }
     const stats = await stat(root);
-    yield { file: { path: path.basename(root), absPath: root, size: stats.size, mtimeMs: stats.mtimeMs } };
+    yield { file: { path: name, absPath: root, size: stats.size, mtimeMs: stats.mtimeMs } };
     return;
   }
   const rootReal = await realpath(root);
@@ -84,9 +90,8 @@ async function followLink(abs: string, rel: string, context: WalkContext): Promi
   }
   const special = specialFileProblem(real, stats);
   if (special) return { reason: special };
-  const base = containingRoot(real, context.roots);
-  if (base === undefined) return { reason: "link outside root" };
-  if (stats.isFile() && linkLooksLikeSecret(rel, real, base)) return { reason: SECRET_NAME_REASON };
+  if (containingRoot(real, context.roots) === undefined) return { reason: "link outside root" };
+  if (stats.isFile() && linkLooksLikeSecret(rel, real)) return { reason: SECRET_NAME_REASON };
   return { real, stats };
 }
 
