@@ -233,6 +233,17 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
     await snapshot("folding");
   });
 
+  step("after a window reload both panels come back with their content (panel serializers)", 180_000, async () => {
+    await workbench.runCommand("Developer: Reload Window");
+    await workbench.waitUntilReady();
+    const folding = await workbench.webviewFrame("canvas.plot", 120_000);
+    assert.ok((await folding.locator("h1").innerText()).includes(HOSTILE_FILE));
+    // The inspector's tab is behind the folding one: bring it forward, then read it.
+    await page.locator(".tabs-container .tab", { hasText: "Attention:" }).first().click();
+    const inspector = await workbench.webviewFrame("canvas.grid", 120_000);
+    assert.ok((await inspector.locator("h1").innerText()).includes(HOSTILE_FILE));
+  });
+
   step("no webview ran a file's contents as script", 5_000, async () => {
     assert.deepEqual(dialogs, []);
   });

@@ -1,7 +1,7 @@
 // inspect on real files with the shipped model: the window's tokens, attention as the graphs return it,
 // REPO positions, the RoPE variant, and bad input.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -105,6 +105,13 @@ describe("inspect: tokens", () => {
     await fails(inspector.inspectFile(writeFile("empty.ts", "")), /is empty/);
     await fails(inspector.inspectFile(writeFile("blank.ts", "\n\n  \n")), /is empty/);
     await fails(inspector.inspectFile(file, { token: 10_000 }), /token 10000 is outside the window/);
+    const noModel = new Inspector(join(dir, "no-models"));
+    await fails(noModel.inspectFile(file), /Tokenizer not found/);
+    mkdirSync(join(dir, "tokenizer-only"));
+    copyFileSync(join(repo, "models/tokenizer.json"), join(dir, "tokenizer-only/tokenizer.json"));
+    const noGraphs = new Inspector(join(dir, "tokenizer-only"));
+    await fails(noGraphs.inspectFile(file), /Cannot read the model config .*longlens\.json: it is missing/);
+    await Promise.all([noModel.dispose(), noGraphs.dispose()]);
   });
 });
 
