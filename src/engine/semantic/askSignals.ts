@@ -1,0 +1,13 @@
+/**
+ * How `ask` fuses its signals: weighted reciprocal rank (fuse.ts) over the lexical index's BM25 ranking and two
+ * static-embedding rankings (chunks embedded whole with their path and names, and by their head alone).
+ * Fitted by `npm run bench -- ask` on the fit split of its question sets (bench/ask/fitFusion.ts); the bench
+ * reports when these constants differ from what the fit finds.
+ */
+export const ASK_SIGNALS = {
+  damping: 60,
+  weights: { lexical: 1, enriched: 1, head: 1 },
+};
+
+/** Candidates each signal contributes to the fusion. */
+export const SIGNAL_CANDIDATES = 50;

@@ -1,0 +1,91 @@
+import { codeWords } from "./codeWords";
+import type { StaticModel } from "./staticModel";
+
+/** What the semantic index reads of a chunk. */
+export interface SemanticChunk {
+  id: string;
+  file: string;
+  symbols: readonly string[];
+  text: string;
+  /** The doc comment right above the chunk when the chunker kept it as a chunk of its own. */
+  lead?: string;
+}
+
+/** Characters of a chunk embedded: a function's head says what it does; the rest mostly adds noise and time. */
+const EMBED_CHARS = 4_000;
+
+/**
+ * The text a chunk is embedded as: its file path, the names it defines and its doc comment before its code, so
+ * a chunk whose body says little still carries where it lives, what it is called and what it is for
+ * (enrichment, measured in `bench -- ask`).
+ */
+export function enrichedText(chunk: SemanticChunk): string {
+  return `${chunk.file} ${chunk.symbols.join(" ")}\n${chunk.lead ?? ""}\n${chunk.text}`.slice(0, EMBED_CHARS);
+}
+
+/**
+ * Chunk vectors for one store: each chunk the IDF-weighted mean of its tokens' static rows, unit length.
+ * IDF comes from the indexed chunks themselves, so words every chunk has (`self`, `return`) weigh little.
+ */
+export class SemanticIndex {
+  private constructor(
+    private readonly model: StaticModel,
+    readonly ids: readonly string[],
+    private readonly vectors: Float32Array,
+    private readonly idf: Float32Array,
+  ) {}
+
+  static build(model: StaticModel, chunks: readonly SemanticChunk[], text: (chunk: SemanticChunk) => string = enrichedText): SemanticIndex {
+    const tokens = chunks.map((chunk) => model.tokenIds(codeWords(text(chunk))));
+    const df = new Uint32Array(model.vocab);
+    for (const ids of tokens) for (const id of new Set(ids)) df[id]!++;
+    const idf = new Float32Array(model.vocab);
+    for (let id = 0; id < model.vocab; id++) idf[id] = Math.log(1 + chunks.length / (1 + df[id]!));
+    const vectors = new Float32Array(chunks.length * model.dims);
+    tokens.forEach((ids, row) => vectors.set(embedIds(model, ids, idf), row * model.dims));
+    return new SemanticIndex(model, chunks.map((chunk) => chunk.id), vectors, idf);
+  }
+
+  get dims(): number {
+    return this.model.dims;
+  }
+
+  /** The question's vector (all zeros when none of its words is known). */
+  embedQuestion(question: string): Float32Array {
+    return embedIds(this.model, this.model.tokenIds(codeWords(question)), this.idf);
+  }
+
+  /** Cosine of every chunk with the question, in `ids` order. */
+  scores(question: string): Float32Array {
+    return this.scoresFor(this.embedQuestion(question));
+  }
+
+  /** Cosine of every chunk with a unit vector in the table's space (a question embedded some other way). */
+  scoresFor(q: Float32Array): Float32Array {
+    const { dims } = this;
+    const out = new Float32Array(this.ids.length);
+    for (let row = 0; row < this.ids.length; row++) {
+      let dot = 0;
+      const offset = row * dims;
+      for (let d = 0; d < dims; d++) dot += q[d]! * this.vectors[offset + d]!;
+      out[row] = dot;
+    }
+    return out;
+  }
+
+  /** The `top` chunk ids closest to the question, best first; empty when the question has no known word. */
+  search(question: string, top: number): { id: string; score: number }[] {
+    const scores = this.scores(question);
+    const order = [...scores.keys()].filter((row) => scores[row]! > 0).sort((a, b) => scores[b]! - scores[a]!);
+    return order.slice(0, top).map((row) => ({ id: this.ids[row]!, score: scores[row]! }));
+  }
+}
+
+function embedIds(model: StaticModel, ids: readonly number[], idf: Float32Array): Float32Array {
+  const vector = new Float32Array(model.dims);
+  for (const id of ids) model.addRow(vector, id, idf[id]!);
+  let norm = 0;
+  for (const x of vector) norm += x * x;
+  if (norm > 0) for (let d = 0; d < vector.length; d++) vector[d]! /= Math.sqrt(norm);
+  return vector;
+}
