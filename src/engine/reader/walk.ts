@@ -77,8 +77,15 @@ function containingRoot(real: string, roots: readonly string[]): string | undefi
   return roots.find((root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
 }
 
-/** What a symbolic link leads to, or why it is passed over (broken, outside the root, special, a secret's name). */
-async function followLink(abs: string, rel: string, context: WalkContext): Promise<{ real: string; stats: Stats } | { reason: string }> {
+interface FollowedLink {
+  real?: string;
+  /** What the link leads to, when it leads anywhere: folder-only ignore rules apply to links to folders. */
+  stats?: Stats;
+  /** Why the link is passed over (broken, outside the root, special, a secret's name); undefined when it is followed. */
+  problem?: string;
+}
+
+async function followLink(abs: string, rel: string, context: WalkContext): Promise<FollowedLink> {
   let real: string;
   let stats: Stats;
   try {
@@ -86,13 +93,13 @@ async function followLink(abs: string, rel: string, context: WalkContext): Promi
     stats = await stat(real);
   } catch (error) {
     const code = errorCode(error);
-    return { reason: code === "ELOOP" ? "symlink loop" : `broken symlink (${code})` };
+    return { problem: code === "ELOOP" ? "symlink loop" : `broken symlink (${code})` };
   }
-  const special = specialFileProblem(real, stats);
-  if (special) return { reason: special };
-  if (containingRoot(real, context.roots) === undefined) return { reason: "link outside root" };
-  if (stats.isFile() && linkLooksLikeSecret(rel, real)) return { reason: SECRET_NAME_REASON };
-  return { real, stats };
+  const problem =
+    specialFileProblem(real, stats) ??
+    (containingRoot(real, context.roots) === undefined ? "link outside root" : undefined) ??
+    (stats.isFile() && linkLooksLikeSecret(rel, real) ? SECRET_NAME_REASON : undefined);
+  return problem ? { stats, problem } : { real, stats };
 }
 
 async function* walkFolder(
@@ -121,9 +128,7 @@ async function* walkFolder(
     let isDirectory = entry.isDirectory();
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
-      const followed = await followLink(abs, rel, context);
-      if ("reason" in followed) linkProblem = followed.reason;
-      else ({ real, stats } = followed);
+      ({ real, stats, problem: linkProblem } = await followLink(abs, rel, context));
       isDirectory = stats?.isDirectory() ?? false;
       isFile = stats?.isFile() ?? false;
     }
@@ -134,7 +139,7 @@ async function* walkFolder(
       continue;
     }
     if (linkProblem) {
-      yield { skipped: { path: rel, reason: linkProblem } };
+      yield { skipped: { path: isDirectory ? `${rel}/` : rel, reason: linkProblem } };
       continue;
     }
     if (!isDirectory && !isFile) {
