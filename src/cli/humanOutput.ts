@@ -28,7 +28,11 @@ export function askText(result: AskResult): string {
 }
 
 export function needleText(result: NeedleResult): string {
-  if (result.hits.length === 0) return "no matches\n";
-  const where = `${printable(result.file)}:${result.line} (confidence ${result.confidence.toFixed(2)})`;
-  return result.answer === "" ? `${where}\n` : `${printable(result.answer)}\n  at ${where}\n`;
+  if (result.answer === "") {
+    const why = result.reason ? `no answer: ${printable(result.reason)}\n` : "";
+    if (result.hits.length === 0) return why || "no matches\n";
+    return `${why}${why ? "  best line: " : ""}${printable(result.file)}:${result.line} (confidence ${result.confidence.toFixed(2)})\n`;
+  }
+  const answers = result.answers?.length ? result.answers : [{ ...result, column: result.column ?? 1 }];
+  return answers.map((a) => `${printable(a.answer)}\n  at ${printable(a.file)}:${a.line}:${a.column} (confidence ${a.confidence.toFixed(2)})\n`).join("");
 }

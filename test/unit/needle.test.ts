@@ -1,0 +1,145 @@
+// `needle` answered by the shipped model on real code (this engine's own store and reader folders, copied at
+// test time) with planted needles: the value, its file, line and column span; a paraphrased key, a plain-words
+// question, a near-miss distractor, several values, an identifier asked in words, one big file; no answer for an
+// absent key; bad questions; the CLI's --json shape.
+import { strict as assert } from "node:assert";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { needlePrompt } from "../../src/engine/answer/needlePrompt";
+import type { NeedleResult } from "../../src/engine/types";
+import { Workspace } from "../../src/engine/workspace";
+import { tempDir } from "../fixtures/fixtureTrees";
+import { cli } from "../fixtures/runCli";
+
+const ENGINE = path.join(__dirname, "..", "..", "src", "engine");
+const EXACT = "\n// Question: What is the special magic number for misty-harbor?\n// Answer: The special magic number for misty-harbor is:";
+
+/** Inserts `text` as line `line` of a file of the tree. */
+async function plant(tree: string, file: string, line: number, text: string): Promise<void> {
+  const lines = (await readFile(path.join(tree, file), "utf8")).split("\n");
+  lines.splice(line - 1, 0, text);
+  await writeFile(path.join(tree, file), lines.join("\n"));
+}
+
+/** The text the result's column span covers. */
+async function spanned(root: string, result: { file: string; line: number; column?: number; endColumn?: number }, singleFile = false): Promise<string> {
+  const text = await readFile(singleFile ? root : path.join(root, result.file), "utf8");
+  return text.split("\n")[result.line - 1]!.slice(result.column! - 1, result.endColumn! - 1);
+}
+
+function assertNoAnswer(result: NeedleResult, why: RegExp): void {
+  assert.equal(result.answer, "");
+  assert.deepEqual(result.answers, []);
+  assert.match(result.reason ?? "", why);
+  assert.equal(result.column, undefined);
+}
+
+describe("needle answered by the model", () => {
+  let dir: string;
+  let tree: string;
+  let store: string;
+  let ws: Workspace;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "longlens-needle-"));
+    tree = path.join(dir, "tree");
+    store = path.join(dir, "store");
+    for (const folder of ["store", "reader"]) await cp(path.join(ENGINE, folder), path.join(tree, folder), { recursive: true });
+    await plant(tree, "store/buildIndex.ts", 20, "// One of the special magic numbers for misty-harbor is: 4817263.");
+    await plant(tree, "reader/walk.ts", 30, "// One of the special magic numbers for misty-valley is: 5550123."); // a near miss
+    await plant(tree, "store/catalog.ts", 12, "// One of the special magic numbers for amber-quarry is: 2718281.");
+    await plant(tree, "reader/ignoreRules.ts", 40, "// One of the special magic numbers for amber-quarry is: 3141592.");
+    await plant(tree, "store/blobs.ts", 15, "const QUIET_RIVER_MAGIC = 7364519;");
+    ws = await Workspace.open(tree, { storeDir: store, threads: 1 }); // one thread: the machine is shared
+    await ws.index();
+  });
+  after(async () => {
+    ws?.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("a planted needle: value, file, line and column span, exactly, paraphrased and in plain words", async () => {
+    for (const question of [
+      EXACT,
+      "\n// Question: What is the special magic number for the misty harbor?\n// Answer: The special magic number for the misty harbor is:",
+      "what is the special magic number for the misty harbor?",
+    ]) {
+      const result = await ws.needle(question);
+      assert.equal(result.answer, "4817263", question);
+      assert.equal(result.file, "store/buildIndex.ts");
+      assert.equal(result.line, 20);
+      assert.equal(await spanned(tree, result), "4817263");
+      assert.ok(result.confidence >= 0.5 && result.confidence <= 1, `confidence ${result.confidence}`);
+      assert.equal(result.reason, undefined);
+      assert.deepEqual(result.answers, [{ answer: "4817263", file: result.file, line: 20, column: result.column, endColumn: result.endColumn, confidence: result.confidence }]);
+      assert.ok(result.candidates!.some((c) => c.supported && c.sources.includes("memory")), "the memory pointed at the needle");
+    }
+  });
+
+  test("a near-miss key gets its own value; an absent key gets no answer, with a reason", async () => {
+    const valley = await ws.needle("What is the special magic number for misty-valley?");
+    assert.deepEqual([valley.answer, valley.file, valley.line], ["5550123", "reader/walk.ts", 30]);
+    for (const absent of ["What is the special magic number for quiet-river?", "what is the special magic number for the misty meadow?"]) {
+      const result = await ws.needle(absent);
+      assertNoAnswer(result, /names/);
+    }
+  });
+
+  test("several values, and an identifier asked in words", async () => {
+    const many = await ws.needle("What are the special magic numbers for amber-quarry?");
+    assert.deepEqual(many.answers!.map((a) => [a.answer, a.file, a.line]).sort(), [["2718281", "store/catalog.ts", 12], ["3141592", "reader/ignoreRules.ts", 40]]);
+    assert.equal(many.answer.split(", ").sort().join(", "), "2718281, 3141592");
+    for (const a of many.answers!) assert.equal(await spanned(tree, a), a.answer);
+    const words = await ws.needle("what is the quiet river magic?");
+    assert.deepEqual([words.answer, words.file, words.line], ["7364519", "store/blobs.ts", 15]);
+    assert.equal(await spanned(tree, words), "7364519");
+  });
+
+  test("bad questions: one-line errors, or no answer with a reason", async () => {
+    await assert.rejects(ws.needle(""), /question is empty/);
+    await assert.rejects(ws.needle(" \t\n "), /question is empty/);
+    await assert.rejects(ws.needle("x".repeat(100_000)), /100,000 characters long; the limit is 10,000/);
+    assertNoAnswer(await ws.needle("生日快乐 魔法数字是多少"), /names/);
+    assertNoAnswer(await ws.needle("🎉🎉 ✨"), /names nothing to look for/);
+  });
+
+  test("the CLI's --json and human output", async () => {
+    const json = await cli(["needle", tree, "what is the special magic number for misty-harbor?", "--store", store, "--json"]);
+    assert.equal(json.code, 0, json.stderr);
+    const result = JSON.parse(json.stdout) as NeedleResult;
+    for (const key of ["answer", "file", "line", "column", "endColumn", "confidence", "answers", "candidates", "hits"]) assert.ok(key in result, key);
+    assert.deepEqual([result.answer, result.file, result.line], ["4817263", "store/buildIndex.ts", 20]);
+    const human = await cli(["needle", tree, "what is the special magic number for quiet-river?", "--store", store]);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /^no answer: .+\n/);
+  });
+
+  test("one big file answers as a folder does", async (t) => {
+    const own = await tempDir(t, "longlens-needle-file-");
+    const parts = [];
+    for (const file of ["store/buildIndex.ts", "store/readStore.ts", "reader/walk.ts", "reader/readSource.ts"]) parts.push(await readFile(path.join(ENGINE, file), "utf8"));
+    const lines = parts.join("\n").split("\n");
+    lines.splice(400, 0, "// One of the special magic numbers for jolly-lantern is: 6029384.");
+    const file = path.join(own, "bundle.ts");
+    await writeFile(file, lines.join("\n"));
+    const single = await Workspace.open(file, { storeDir: path.join(own, "store"), threads: 1 });
+    t.after(() => single.dispose());
+    const result = await single.needle("what is the special magic number for the jolly lantern?");
+    assert.deepEqual([result.answer, result.file, result.line], ["6029384", "bundle.ts", 401]);
+    assert.equal(await spanned(file, result, true), "6029384");
+  });
+});
+
+test("questions are wrapped into the prompt the model was measured with", () => {
+  assert.deepEqual(needlePrompt("what is the special magic number for the misty harbor?", "//"), {
+    text: "\n// Question: What is the special magic number for the misty harbor?\n// Answer: The special magic number for the misty harbor is:",
+    plural: false,
+  });
+  assert.equal(needlePrompt(EXACT, "#").text, EXACT);
+  assert.equal(needlePrompt("What are the  special magic\nnumbers for amber-quarry", "#").text,
+    "\n# Question: What are the special magic numbers for amber-quarry?\n# Answer: The special magic numbers for amber-quarry are:");
+  assert.equal(needlePrompt("What are the special magic numbers for amber-quarry?", "//").plural, true);
+  assert.equal(needlePrompt("ADLER_MOD", "//").text, "\n// Question: What is the value of ADLER_MOD?\n// Answer: The value of ADLER_MOD is:");
+});
