@@ -19,7 +19,7 @@ export class MemoryFactory {
     const table = config.memory_table;
     const rules: MemoryRules = { keyDim: m.mem_kdim, valueDim: m.mem_vdim, topk: m.mem_topk, chunk: m.mem_chunk, keyLr: m.mem_key_lr };
     const subkeys = SubkeyStream.load(modelsDir, table.subkeys.file, m.mem_kdim / 2, table.subkeys.max_subkeys);
-    const productKeys = await ProductKeys.load(modelsDir, table.address.file, m.mem_kdim, options);
+    const productKeys = await ProductKeys.load(modelsDir, table.address.file, m.mem_kdim, m.mem_topk, options);
     return new MemoryFactory(rules, table, productKeys, subkeys);
   }
 

@@ -1,8 +1,12 @@
-// Product-key addressing (FwPKM's inverse-distance scores, top-k per half, top-k of the k x k sums, softmax
-// weights), run by the export's memory.address.onnx: its two small matrix multiplies per chunk are the memory
-// pass's only dense work, and onnxruntime does them several times faster than a JavaScript loop.
+// Product-key addressing (FwPKM's inverse-distance scores s = -log(eps + |q - k|^2), top-k per half, top-k
+// of the k x k sums, softmax weights; model.py address). The one dense step, q.k for every sub-key, runs in
+// the export's memory.address.onnx (a matrix multiply: far faster there than in JavaScript); the rest is
+// small and runs here, where a graph's dozen tiny operators would cost more per chunk than the product.
 import { join } from "node:path";
 import { GraphSession, type SessionOptions } from "../model/onnx";
+
+/** The inverse-distance score's floor (model.py address). */
+const EPS = 1e-3;
 
 /** Where a chunk of T queries points: slots and weights (T, k); per half the top-k scores and sub-keys (2, T, k). */
 export interface Addresses {
@@ -13,33 +17,94 @@ export interface Addresses {
   halfIds: Int32Array;
 }
 
-function toInt32(data: BigInt64Array): Int32Array {
-  const out = new Int32Array(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = Number(data[i]);
-  return out;
-}
-
 export class ProductKeys {
-  private constructor(private readonly session: GraphSession, readonly keyDim: number) {}
+  private constructor(private readonly session: GraphSession, readonly keyDim: number, readonly topk: number) {}
 
-  static async load(modelsDir: string, file: string, keyDim: number, options: SessionOptions = {}): Promise<ProductKeys> {
-    return new ProductKeys(await GraphSession.load(join(modelsDir, file), options), keyDim);
+  static async load(modelsDir: string, file: string, keyDim: number, topk: number, options: SessionOptions = {}): Promise<ProductKeys> {
+    return new ProductKeys(await GraphSession.load(join(modelsDir, file), options), keyDim, topk);
   }
 
   /** queries: (T, K) row-major; keys: (2, n, K/2). */
   async address(queries: Float32Array, keys: Float32Array, n: number): Promise<Addresses> {
-    const rows = queries.length / this.keyDim;
+    const K = this.keyDim;
+    const half = K / 2;
+    const k = this.topk;
+    const rows = queries.length / K;
     const out = await this.session.run({
-      query: { type: "float32", dims: [rows, this.keyDim], data: queries },
-      keys: { type: "float32", dims: [2, n, this.keyDim / 2], data: keys },
+      query: { type: "float32", dims: [rows, K], data: queries },
+      keys: { type: "float32", dims: [2, n, half], data: keys },
     });
-    return {
-      rows,
-      slots: toInt32(out.slots!.data as BigInt64Array),
-      weights: out.weights!.data as Float32Array,
-      halfScores: out.half_scores!.data as Float32Array,
-      halfIds: toInt32(out.half_ids!.data as BigInt64Array),
-    };
+    const qk = out.qk!.data as Float32Array;
+    const halfScores = new Float32Array(2 * rows * k);
+    const halfIds = new Int32Array(2 * rows * k);
+    const keyNorms = new Float64Array(n);
+    const best = new Float64Array(k);
+    for (let h = 0; h < 2; h++) {
+      for (let i = 0; i < n; i++) {
+        let sum = 0;
+        const from = (h * n + i) * half;
+        for (let d = 0; d < half; d++) {
+          const v = keys[from + d]!;
+          sum += v * v;
+        }
+        keyNorms[i] = sum;
+      }
+      for (let t = 0; t < rows; t++) {
+        let queryNorm = 0;
+        const from = t * K + h * half;
+        for (let d = 0; d < half; d++) {
+          const v = queries[from + d]!;
+          queryNorm += v * v;
+        }
+        // The k smallest squared distances (largest scores), kept sorted, nearest first.
+        const at = (h * rows + t) * k;
+        const row = (h * rows + t) * n;
+        best.fill(Infinity);
+        let worst = Infinity;
+        for (let i = 0; i < n; i++) {
+          const d2 = queryNorm + keyNorms[i]! - 2 * qk[row + i]!;
+          if (d2 >= worst) continue;
+          let j = k - 1;
+          for (; j > 0 && best[j - 1]! > d2; j--) {
+            best[j] = best[j - 1]!;
+            halfIds[at + j] = halfIds[at + j - 1]!;
+          }
+          best[j] = d2;
+          halfIds[at + j] = i;
+          worst = best[k - 1]!;
+        }
+        for (let j = 0; j < k; j++) halfScores[at + j] = -Math.log(EPS + Math.max(0, best[j]!));
+      }
+    }
+    const slots = new Int32Array(rows * k);
+    const weights = new Float32Array(rows * k);
+    const pair = new Float64Array(k);
+    const pairIds = new Int32Array(k);
+    for (let t = 0; t < rows; t++) {
+      pair.fill(-Infinity);
+      const a = t * k;
+      const b = (rows + t) * k;
+      for (let i = 0; i < k; i++) {
+        for (let j = 0; j < k; j++) {
+          const s = halfScores[a + i]! + halfScores[b + j]!;
+          if (s <= pair[k - 1]!) continue;
+          let m = k - 1;
+          for (; m > 0 && pair[m - 1]! < s; m--) {
+            pair[m] = pair[m - 1]!;
+            pairIds[m] = pairIds[m - 1]!;
+          }
+          pair[m] = s;
+          pairIds[m] = halfIds[a + i]! * n + halfIds[b + j]!;
+        }
+      }
+      let sum = 0;
+      for (let m = 0; m < k; m++) sum += Math.exp(pair[m]! - pair[0]!);
+      for (let m = 0; m < k; m++) {
+        slots[t * k + m] = pairIds[m]!;
+        weights[t * k + m] = Math.exp(pair[m]! - pair[0]!) / sum;
+      }
+    }
+    return { rows, slots, weights, halfScores, halfIds };
   }
 
   dispose(): Promise<void> {
