@@ -53,13 +53,15 @@ test("a question naming an identifier finds the file that defines it first", asy
 test("a needle points at the best line with a confidence in [0, 1]", async (t) => {
   const { tree, store } = await polyglotCopy(t);
   const workspace = await Workspace.open(tree, { storeDir: store });
+  // The model answers needles (test/unit/needle.test.ts); without an answer the best lexical line is kept.
   const needle = await workspace.needle("ADLER_MOD");
-  assert.equal(needle.answer, "");
+  assert.ok(["", "65521u"].includes(needle.answer), needle.answer);
   assert.equal(needle.file, "native/adler32.c");
   assert.equal(needle.line, 5);
-  assert.ok(needle.confidence > 0 && needle.confidence <= 1);
+  assert.ok(needle.confidence >= 0 && needle.confidence <= 1);
   assert.equal(needle.hits[0]?.file, "native/adler32.c");
 
   const nothing = await workspace.needle("zyzzyva");
-  assert.deepEqual(nothing, { answer: "", file: "", line: 0, confidence: 0, hits: [] });
+  assert.deepEqual({ ...nothing, reason: undefined, candidates: undefined }, { answer: "", file: "", line: 0, confidence: 0, hits: [], answers: [], reason: undefined, candidates: undefined });
+  assert.match(nothing.reason!, /zyzzyva/);
 });
