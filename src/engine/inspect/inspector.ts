@@ -36,8 +36,9 @@ export class Inspector {
   private readonly graphs = new Map<InspectVariant, Promise<ModelGraphs>>();
   private tokenizer?: Promise<CodeTokenizer>;
 
+  /** `modelsDir` defaults to the shipped models/, found on first use (so creating an Inspector never throws). */
   constructor(
-    private readonly modelsDir: string = shippedModelsDir(),
+    private readonly modelsDir?: string,
     private readonly sessionOptions: SessionOptions = {},
   ) {}
 
@@ -69,7 +70,7 @@ export class Inspector {
       analyses: ["tokens", "attention", "positions"],
       variant,
       model: { layers: m.n_layer, heads: m.n_head, beta, posModes: entry.pos_modes, localHeads: entry.local_heads, localWindow: entry.local_window },
-      attention: { ...pooledMaps(pass, m.n_head, T), ...(options.token === undefined ? {} : { token: options.token, rows: fullRows(pass, m.n_head, T, options.token) }) },
+      attention: { ...(await pooledMaps(pass, m.n_head, T)), ...(options.token === undefined ? {} : { token: options.token, rows: fullRows(pass, m.n_head, T, options.token) }) },
       positions: { reference, layers: entry.pos_modes.map((mode, layer) => layerPositions(pass, layer, mode, m.n_head, T, reference)) },
       memory: null,
       seconds: (performance.now() - started) / 1000,
@@ -101,7 +102,7 @@ export class Inspector {
   }
 
   private loadTokenizer(): Promise<CodeTokenizer> {
-    this.tokenizer ??= CodeTokenizer.load(this.modelsDir);
+    this.tokenizer ??= (async () => CodeTokenizer.load(this.modelsDir ?? shippedModelsDir()))();
     this.tokenizer.catch(() => (this.tokenizer = undefined)); // a missing file may be restored: try again next time
     return this.tokenizer;
   }
@@ -109,7 +110,7 @@ export class Inspector {
   private loadGraphs(variant: InspectVariant): Promise<ModelGraphs> {
     let graphs = this.graphs.get(variant);
     if (!graphs) {
-      graphs = ModelGraphs.load(this.modelsDir, { ...this.sessionOptions, variant });
+      graphs = (async () => ModelGraphs.load(this.modelsDir ?? shippedModelsDir(), { ...this.sessionOptions, variant }))();
       graphs.catch(() => this.graphs.delete(variant));
       this.graphs.set(variant, graphs);
     }
@@ -127,13 +128,17 @@ export async function inspectFile(file: string, options: InspectOptions = {}): P
   }
 }
 
-function pooledMaps(pass: AttentionPass, heads: number, T: number) {
+/** Pools every head, yielding between heads so that the extension host's event loop never waits long. */
+async function pooledMaps(pass: AttentionPass, heads: number, T: number) {
   const bins = Math.min(T, MAX_BINS);
   const starts = binStarts(T, bins);
   const maps = new Float32Array(pass.attention.length * heads * bins * bins);
-  pass.attention.forEach((probs, layer) => {
-    for (let h = 0; h < heads; h++) poolHead(probs, h * T * T, T, starts, maps, (layer * heads + h) * bins * bins);
-  });
+  for (const [layer, probs] of pass.attention.entries()) {
+    for (let h = 0; h < heads; h++) {
+      poolHead(probs, h * T * T, T, starts, maps, (layer * heads + h) * bins * bins);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
   return { bins, binStarts: starts, maps: packUint8(maps, [pass.attention.length, heads, bins, bins]) };
 }
 
