@@ -1,7 +1,7 @@
 // Every byte a store serves is checked against a sha256: damaged blobs and generation files are found,
 // reported and rebuilt from the source; a killed run's leftovers go at the next run, and nothing else does.
 import assert from "node:assert/strict";
-import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { test } from "node:test";
 import { LongLensError } from "../../src/engine/errors";
@@ -39,6 +39,19 @@ for (const [kind, damage] of Object.entries(damages)) {
     assert.deepEqual((await workspace.ask(QUESTION)).hits[0], good);
   });
 }
+
+test("a touched file whose blob is damaged is chunked again, and said so", async (t) => {
+  const { tree, store } = await polyglotCopy(t);
+  const workspace = await Workspace.open(tree, { storeDir: store, memory: false });
+  await workspace.index();
+  await damages["bit-flipped"](await blobOf(store, FILE));
+  const later = new Date(Date.now() + 5000);
+  await utimes(path.join(tree, FILE), later, later); // same bytes, new mtime: read and hashed, blob reused if intact
+  const result = await workspace.index();
+  assert.deepEqual(result.changes, { added: 0, changed: 1, removed: 0, unchanged: 10, read: 1 });
+  assert.match(result.warnings?.join("\n") ?? "", new RegExp(`${FILE} \\(damaged \\(checksum mismatch\\)\\)`));
+  await verifiedStore(store);
+});
 
 test("a damaged lexical index is detected by its checksum and rebuilt", async (t) => {
   const { tree, store } = await polyglotCopy(t);

@@ -194,8 +194,6 @@ async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult>
       toRead.push(entry);
     }
   }
-  const unusableWarning = blobWarning(unusable);
-  if (unusableWarning) warnings.push(unusableWarning);
 
   let tokensRead = 0;
   // Contents already in a blob, or about to be, are not chunked again: indexFile reads their blob instead.
@@ -209,10 +207,13 @@ async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult>
       if (old) previousFiles.set(file.path, old); // counted as removed below
       continue;
     }
-    if (old && old.chunksKey === outcome.opened.chunksKey && (await blobs.checked(old.chunksKey, old.blobSha256))) {
-      catalogFiles.push({ ...old, size: file.size, mtimeMs: file.mtimeMs });
-      changes.unchanged++;
-      continue;
+    if (old && old.chunksKey === outcome.opened.chunksKey) {
+      if (await blobs.checked(old.chunksKey, old.blobSha256)) {
+        catalogFiles.push({ ...old, size: file.size, mtimeMs: file.mtimeMs });
+        changes.unchanged++;
+        continue;
+      }
+      unusable.push({ path: file.path, problem: blobs.problems.get(old.chunksKey) ?? "missing" });
     }
     if (old) removeChunks(state.lexical, old.chunkIds);
     try {
@@ -229,6 +230,8 @@ async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult>
       if (old) changes.removed++;
     }
   }
+  const unusableWarning = blobWarning(unusable);
+  if (unusableWarning) warnings.push(unusableWarning);
   for (const gone of previousFiles.values()) {
     removeChunks(state.lexical, gone.chunkIds);
     changes.removed++;
