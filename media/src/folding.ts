@@ -249,5 +249,7 @@ function persist(): void {
 }
 
 onNotification("folding/show", apply);
+// VS Code switches themes by the body's class: the canvases read the new colours on redraw.
+new MutationObserver(() => redraw()).observe(document.body, { attributes: true, attributeFilter: ["class"] });
 window.addEventListener("resize", () => view && drawPlot(view));
 request("folding/ready", null).then(apply, (error: Error) => showMessage(error.message, "error"));

@@ -383,5 +383,7 @@ function persist(): void {
 }
 
 onNotification("inspector/show", apply);
+// VS Code switches themes by the body's class: the canvases read the new colours on redraw.
+new MutationObserver(() => redraw()).observe(document.body, { attributes: true, attributeFilter: ["class"] });
 window.addEventListener("resize", () => view && drawHead(view));
 request("inspector/ready", null).then(apply, (error: Error) => showMessage(error.message, "error"));
