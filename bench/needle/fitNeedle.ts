@@ -2,7 +2,7 @@
 // fit seeds (the niah benchmark uses other seeds; the tests use this repo's own code), every planted key asked
 // exactly and paraphrased, plus keys that are not there. Prints the rule's numbers and a reliability table;
 // paste the numbers into needleRule.ts. Run: node --import tsx bench/needle/fitNeedle.ts [tokens] [needles]
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { answerValues } from "../../src/engine/answer/answerValues";
@@ -89,12 +89,16 @@ async function main(): Promise<void> {
     await rm(stores, { recursive: true, force: true });
   }
   const byWeight = MEMORY_WEIGHTS.map((w) => ({ w, acc: accuracy(asked, w, () => 1, 0) }));
+  // Ties go to the smallest weight: the memory's votes enter the rule only where they help.
   const { w } = byWeight.reduce((a, b) => (b.acc > a.acc ? b : a));
   const points = asked.map((q) => choose(q, w)).filter((c): c is Choice => c !== undefined);
-  const { slope, intercept } = fitLogistic(points);
+  const wrong = points.filter((p) => !p.right).length;
+  // With no wrong answer the logistic has no slope to find: the confidence is the rule of succession's (n + 1) / (n + 2).
+  const { slope, intercept } = wrong > 0 ? fitLogistic(points) : { slope: 0, intercept: Math.log(points.length + 1) };
   const conf = (s: number) => 1 / (1 + Math.exp(-(slope * s + intercept)));
   const byThreshold = THRESHOLDS.map((t) => ({ t, acc: accuracy(asked, w, conf, t) }));
-  const { t } = byThreshold.reduce((a, b) => (b.acc > a.acc ? b : a));
+  // Ties go to the threshold nearest 0.5: the one that means "more likely right than not".
+  const { t } = byThreshold.reduce((a, b) => (b.acc > a.acc || (b.acc === a.acc && Math.abs(b.t - 0.5) < Math.abs(a.t - 0.5)) ? b : a));
   const lines = [
     `Fitted on ${asked.length} held-out questions (${FIT_SEEDS.length} trees of ${tokens} tokens, ${needles} needles each; seeds ${FIT_SEEDS.join(", ")}):`,
     `memory weight by choice accuracy: ${byWeight.map((x) => `${x.w}: ${(100 * x.acc).toFixed(1)}`).join(", ")}`,
@@ -110,8 +114,6 @@ async function main(): Promise<void> {
     lines.push(`| ${BINS[i]!.toFixed(2)}-${Math.min(1, BINS[i + 1]!).toFixed(2)} | ${inBin.length} | ${right} | ${inBin.length ? ((100 * right) / inBin.length).toFixed(1) : "-"} |`);
   }
   console.log(lines.join("\n"));
-  const record = asked.map((q) => ({ kind: q.kind, needle: q.needle, seconds: q.seconds, answer: q.result.answer, candidates: q.result.candidates }));
-  await writeFile(path.join(__dirname, "..", "results", "needle-fit.json"), `${JSON.stringify({ tokens, needles, seeds: FIT_SEEDS, asked: record }, null, 1)}\n`);
 }
 
 main().catch((error: unknown) => {

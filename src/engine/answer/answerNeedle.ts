@@ -30,6 +30,8 @@ interface Prompt {
 
 interface Read {
   candidate: Candidate;
+  /** The rule's score (needleRule.ts); -Infinity for a place not read. */
+  score: number;
   report: NeedleCandidate;
   answers: NeedleAnswer[];
 }
@@ -58,7 +60,7 @@ export async function answerNeedle(question: string, inputs: NeedleInputs): Prom
     }
     reads.push(await readCandidate(candidate, prompt, inputs));
   }
-  reads.sort((a, b) => b.report.confidence - a.report.confidence);
+  reads.sort((a, b) => b.score - a.score || 0); // places not read (-Infinity) tie
   const plural = [...prompts.values()].some((p) => p.plural);
   const given = reads.filter((r) => r.report.supported && r.report.confidence >= NEEDLE_RULE.minConfidence);
   const answers = plural ? distinctValues(given.flatMap((r) => r.answers)) : given.slice(0, 1).flatMap((r) => r.answers);
@@ -105,11 +107,12 @@ async function readCandidate(candidate: Candidate, prompt: Prompt, inputs: Needl
     confidence: 0,
   };
   // A window that does not name the key cannot hold its value: it is not read.
-  if (report.keyCoverage < NEEDLE_RULE.minKeyCoverage) return { candidate, report, answers: [] };
+  if (report.keyCoverage < NEEDLE_RULE.minKeyCoverage) return { candidate, score: -Infinity, report, answers: [] };
   const { text, meanLogProb } = await readAnswer(inputs.model, window.ids, prompt.ids, (soFar) => !stillCopying(windowText, soFar));
   report.decoded = text;
   report.meanLogProb = meanLogProb;
-  report.confidence = confidenceOf(candidateScore(meanLogProb, candidate.memoryShare));
+  const score = candidateScore(meanLogProb, candidate.memoryShare);
+  report.confidence = confidenceOf(score);
   const answers: NeedleAnswer[] = [];
   // The value's own lines must name the key: a near-miss key's value sits beside the other key.
   const namesKey = (offset: number) => {
@@ -118,12 +121,12 @@ async function readCandidate(candidate: Candidate, prompt: Prompt, inputs: Needl
   };
   for (const value of answerValues(text, prompt.plural)) {
     const span = valueInWindow(source, window, value, namesKey);
-    if (!span) return { candidate, report, answers: [] };
+    if (!span) return { candidate, score, report, answers: [] };
     const at = source.place(span[0]);
     answers.push({ answer: value, file: window.file, line: at.line, column: at.column, endColumn: at.column + (span[1] - span[0]), confidence: report.confidence });
   }
   report.supported = answers.length > 0;
-  return { candidate, report, answers };
+  return { candidate, score, report, answers };
 }
 
 /** Each value once, at its surest place. */

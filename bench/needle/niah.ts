@@ -1,0 +1,91 @@
+// `npm run bench -- niah [tokens...]`: RULER-style needles planted in held-out code (bench/index/heldoutTrees.ts,
+// seeds 1-9; the rule's fit uses others), asked with the exact key and paraphrased, and keys that are not there.
+// Rows: LongLens needle, ripgrep on the asked words (value read off the first matching line), the lexical index
+// alone; value accuracy, location accuracy (file and line), p50/p95 latency from a warm process.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { Workspace } from "../../src/engine/workspace";
+import { heldoutTree } from "../index/heldoutTrees";
+import { answeredRight, askNeedles } from "./askNeedles";
+import { lexicalAnswer, ripgrepAnswer } from "./baselines";
+import { type QuestionKind, needleQuestions } from "./needleQuestions";
+
+const NEEDLES = 8;
+const SEED = 1;
+
+interface Outcome {
+  system: string;
+  kind: QuestionKind;
+  value: boolean;
+  location: boolean;
+  seconds?: number;
+}
+
+const percentile = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+};
+
+function judged(system: string, kind: QuestionKind, needle: { file: string; line: number; value: string } | undefined, got: { value: string; file: string; line: number }, seconds?: number): Outcome {
+  if (!needle) return { system, kind, value: got.value === "", location: got.value === "", ...(seconds === undefined ? {} : { seconds }) };
+  const value = got.value === needle.value;
+  return { system, kind, value, location: value && got.file === needle.file && got.line === needle.line, ...(seconds === undefined ? {} : { seconds }) };
+}
+
+async function measure(tokens: number): Promise<{ outcomes: Outcome[]; indexSeconds: number; indexed: number }> {
+  const { root, planted } = await heldoutTree(tokens, NEEDLES, SEED);
+  const store = await mkdtemp(path.join(tmpdir(), "longlens-niah-"));
+  const workspace = await Workspace.open(root, { storeDir: store });
+  try {
+    const started = performance.now();
+    const indexed = (await workspace.index()).tokens;
+    const indexSeconds = (performance.now() - started) / 1000;
+    const questions = needleQuestions(planted);
+    await workspace.needle(questions[0]!.question); // warm: the model and the memory load once per process
+    const asked = await askNeedles(workspace, questions);
+    const readLine = async (file: string, line: number) => (await readFile(path.join(root, file), "utf8")).split("\n")[line - 1] ?? "";
+    const outcomes: Outcome[] = [];
+    for (const q of asked) {
+      const right = answeredRight(q);
+      outcomes.push({ system: "LongLens needle", kind: q.kind, ...right, seconds: q.seconds });
+      const rg = ripgrepAnswer(root, q.question);
+      outcomes.push(judged("ripgrep on the asked words", q.kind, q.needle, rg, rg.seconds));
+      outcomes.push(judged("lexical index alone", q.kind, q.needle, await lexicalAnswer(q.result.hits, q.question, readLine)));
+    }
+    return { outcomes, indexSeconds, indexed };
+  } finally {
+    workspace.dispose();
+    await rm(store, { recursive: true, force: true });
+  }
+}
+
+export async function niahBench(args: string[]): Promise<string> {
+  const sizes = args.filter((a) => /^\d+$/.test(a)).map(Number);
+  const lines: string[] = [];
+  for (const tokens of sizes.length ? sizes : [32_768, 131_072]) {
+    const { outcomes, indexSeconds, indexed } = await measure(tokens);
+    lines.push(`**${indexed.toLocaleString("en-US")} tokens** (a folder of held-out code, ${NEEDLES} needles, seed ${SEED}; indexed in ${indexSeconds.toFixed(0)} s):`, "");
+    lines.push("| system | exact: value / location | paraphrased: value / location | absent or near-miss key: no answer | p50 / p95 s |", "| --- | ---: | ---: | ---: | ---: |");
+    for (const system of [...new Set(outcomes.map((o) => o.system))]) {
+      const mine = outcomes.filter((o) => o.system === system);
+      const share = (kinds: QuestionKind[], f: (o: Outcome) => boolean) => {
+        const of = mine.filter((o) => kinds.includes(o.kind));
+        return of.length ? `${((100 * of.filter(f).length) / of.length).toFixed(1)}` : "-";
+      };
+      const times = mine.flatMap((o) => (o.seconds === undefined ? [] : [o.seconds]));
+      const latency = times.length ? `${percentile(times, 0.5).toFixed(2)} / ${percentile(times, 0.95).toFixed(2)}` : "(within needle's)";
+      lines.push(`| ${system} | ${share(["exact"], (o) => o.value)} / ${share(["exact"], (o) => o.location)} | ${share(["paraphrase"], (o) => o.value)} / ${share(["paraphrase"], (o) => o.location)} | ${share(["near-miss", "absent"], (o) => o.value)} | ${latency} |`);
+    }
+    lines.push("");
+  }
+  return lines.join("\n");
+}
+
+if (require.main === module) {
+  niahBench(process.argv.slice(2)).then((report) => console.log(report), (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
