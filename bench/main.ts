@@ -6,6 +6,7 @@ import path from "node:path";
 import { describeError, LongLensError } from "../src/engine/errors";
 import { askBench } from "./ask";
 import { indexBench } from "./index/indexBench";
+import { niahBench } from "./needle/niah";
 import { walkBench } from "./walk";
 
 type Bench = (args: string[]) => Promise<string>;
@@ -37,6 +38,7 @@ function pythonBench(script: string, requirements?: string): Bench {
 
 const BENCHES: Record<string, Bench> = {
   walk: walkBench,
+  niah: niahBench,
   ask: askBench,
   index: indexBench,
   // These two write their section of models/README.md themselves (--write, or --render from their JSON).
@@ -45,7 +47,7 @@ const BENCHES: Record<string, Bench> = {
 };
 
 /** Benchmarks whose report has a section in README.md. */
-const README_SECTIONS = new Set(["walk", "ask", "index"]);
+const README_SECTIONS = new Set(["walk", "ask", "index", "niah"]);
 
 /** Replaces the text between <!-- bench:NAME:start --> and <!-- bench:NAME:end --> in README.md. */
 async function writeReadmeSection(name: string, report: string): Promise<void> {
