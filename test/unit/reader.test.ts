@@ -5,6 +5,7 @@ import net from "node:net";
 import path from "node:path";
 import { test } from "node:test";
 import { readSource } from "../../src/engine/reader/readSource";
+import { SecretScanner, scanSecrets } from "../../src/engine/reader/secretLines";
 import { type WalkEntry, type WalkOptions, walkWorkspace } from "../../src/engine/reader/walk";
 import { permissionsApply, polyglotCopy, tempDir } from "../fixtures/fixtureTrees";
 
@@ -302,4 +303,49 @@ test("content secrets: a private key skips the file; token lines are redacted in
   assert.deepEqual(read.source.redactLines, [2, 4, 5]);
   assert.deepEqual(read.source.lines, [lines[0], "[redacted by LongLens]", lines[2], "[redacted by LongLens]", "[redacted by LongLens]", lines[5]]);
   assert.ok(!read.source.text.includes("AKIA") && !read.source.text.includes("ghp_") && !read.source.text.includes("hunter"));
+});
+
+test("secret lines: token shapes and credential assignments are found, code that only names them is not", () => {
+  // Token-like values are built here, so that this file holds none a scanner could take for real.
+  const alnum = (n: number) => "7aB3dE5fG9hJ2kL4mN6pQ8rS1tU3vW5xY7zA9bC2dE4fG6hJ8kL1mN3pQ5rS7tU9".slice(0, n);
+  const secrets = [
+    `const key = "AKIA${"IOSFODNN7EXAMPLE"}";`,
+    `token: gh${"p"}_${alnum(36)}`,
+    `"slack": "xox${"b"}-123456789012-abcdefghijkl"`,
+    `STRIPE=sk${"_live"}_${alnum(24)}`,
+    `const maps = "AI${"za"}Sy${alnum(33)}";`,
+    `AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCY${alnum(10)}`,
+    "DB_PASSWORD=hunter22x",
+    'password: "S3cr3t!x"',
+    `    client-key-data: ${Buffer.from(alnum(40)).toString("base64")}`,
+    'url = "postgres://admin:pa55word@db.example.com/app"',
+    `export const API_TOKEN = "${alnum(32)}";`,
+    `    token: ${alnum(48)}`,
+  ];
+  const code = [
+    "const token = getToken(req);",
+    "const apiKey = process.env.API_KEY;",
+    "password: ${DB_PASSWORD}",
+    "const tokenizer = new Tokenizer();",
+    "function parseKey(key: string) { return key; }",
+    'const header = "-----BEGIN RSA PRIVATE KEY-----";',
+    'primaryKey: "id"',
+    'password = "password"',
+    "password = req.body.password",
+    "if (password === hashed) return;",
+    "password: string;",
+    'export const RESET_PASSWORD_FAILED = "ResetPasswordFailedState";',
+    'export const SIGNIN_TOKEN = "/oauth2/v2.0/token";',
+    "submitNewPassword: RESET_PASSWORD_V2_SUBMIT,",
+    "tokenBindingKeyAlgorithm: JsonWebTokenAlgorithms.ES256,",
+  ];
+  assert.deepEqual(scanSecrets(secrets.join("\n")).lines, secrets.map((_, i) => i + 1));
+  assert.deepEqual(scanSecrets(code.join("\n")).lines, []);
+  assert.equal(scanSecrets(code.join("\n")).privateKey, false);
+
+  // Fed in pieces of a few characters, as a stream's reads may cut it, the scanner finds the same lines.
+  const scanner = new SecretScanner();
+  const text = [...code, ...secrets].join("\n");
+  for (let at = 0; at < text.length; at += 5) scanner.feed(text.slice(at, at + 5));
+  assert.deepEqual(scanner.end().lines, secrets.map((_, i) => code.length + i + 1));
 });

@@ -4,37 +4,43 @@ export const REDACTED_LINE = "[redacted by LongLens]";
 /** Why a file holding a private key is passed over. */
 export const PRIVATE_KEY_REASON = "secret: holds a private key (never indexed)";
 
-/** Token shapes that are secrets wherever they appear, whatever they are assigned to. */
-const TOKEN_SHAPES: readonly RegExp[] = [
-  /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/, // AWS access key ids
-  /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/, // GitHub tokens
-  /\bgithub_pat_[A-Za-z0-9_]{22,255}\b/,
-  /\bxox[abposr]-[A-Za-z0-9-]{10,}/, // Slack tokens
-  /hooks\.slack\.com\/services\/T[A-Za-z0-9_]+\/B[A-Za-z0-9_]+\/[A-Za-z0-9_]+/,
-  /\b[rs]k_live_[A-Za-z0-9]{20,}\b/, // Stripe live keys
-  /\bAIza[0-9A-Za-z_-]{35}\b/, // Google API keys
-  /\bnpm_[A-Za-z0-9]{36}\b/, // npm tokens
-  /\b(?:client-key-data|id-token|refresh-token)\s*:\s*\S{16,}/, // kubeconfig credentials
-  /\b[a-z][a-z0-9+.-]{0,15}:\/\/[^\s:@/'"`]{1,256}:[^\s@/'"`]{3,256}@[\w-]/i, // passwords in URLs (database connection strings)
-];
-
-/** Cheap test that most lines fail: only lines it accepts are checked against the shapes above. */
-const MAYBE_SECRET = /AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|xox|hooks\.slack|k_live_|AIza|npm_|-data|-token|:\/\/|secret|token|key|pass|pwd|credential|auth/i;
+/** Token shapes that are secrets wherever they appear, whatever they are assigned to; one pass finds them all. */
+const TOKEN_SHAPES = new RegExp(
+  [
+    /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/, // AWS access key ids
+    /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/, // GitHub tokens
+    /\bgithub_pat_[A-Za-z0-9_]{22,255}\b/,
+    /\bxox[abposr]-[A-Za-z0-9-]{10,}/, // Slack tokens
+    /hooks\.slack\.com\/services\/T[A-Za-z0-9_]+\/B[A-Za-z0-9_]+\/[A-Za-z0-9_]+/,
+    /\b[rs]k_live_[A-Za-z0-9]{20,}\b/, // Stripe live keys
+    /\bAIza[0-9A-Za-z_-]{35}\b/, // Google API keys
+    /\bnpm_[A-Za-z0-9]{36}\b/, // npm tokens
+    /\b(?:client-key-data|id-token|refresh-token)[ \t]*:[ \t]*\S{16,}/, // kubeconfig credentials
+    /\b[A-Za-z][A-Za-z0-9+.-]{0,15}:\/\/[^\s:@/'"`]{1,256}:[^\s@/'"`]{3,256}@[\w-]/, // passwords in URLs (connection strings)
+  ]
+    .map((shape) => shape.source)
+    .join("|"),
+  "g",
+);
 
 /**
- * `name = value`, `name: value`, `"name": "value"`, `NAME=value` where the name says it holds a credential.
- * Group 1 is the word of the name that says so, group 2 the opening quote if any, group 3 the value. Every repetition is bounded, so a long line
- * costs linear time.
+ * `name = value`, `name: value`, `"name": "value"`, `NAME=value` where the name ends in a word that says it holds
+ * a credential (`DB_PASSWORD`, `apiKey`, `client_secret`; not `tokenizer` or `PasswordInput`). Group 1 is that
+ * word, group 2 the opening quote if any, group 3 the value. Every repetition is bounded: linear time on any line.
  */
 const ASSIGNMENT =
-  /(secret|token|passw(?:or)?d|pwd|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?key|auth[_-]?key|_key|credentials?)[\w.-]{0,40}["']?\s{0,8}(?::=|[:=]|=>)\s{0,8}(["'`]?)([^\s"'`,;]{1,512})/gi;
+  /(secret|token|passw(?:or)?d|pwd|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?key|auth[_-]?key|_key|credentials?)["']?[ \t]{0,8}(?::=|=>|[:=](?!=))[ \t]{0,8}(["'`]?)([^\s"'`,;]{1,512})/gi;
 
-/** Names that mark a password rather than a random token: any value of some length counts. */
+/** Names that mark a password rather than a random token: a shorter value counts. */
 const PASSWORD_NAME = /passw(?:or)?d|pwd/i;
-/** Values of a token-like look (base64, hex, URL-safe). Expressions, paths and calls do not look like this. */
+/** Values of a token-like look (base64, hex, URL-safe). Expressions and calls do not look like this. */
 const TOKEN_VALUE = /^[A-Za-z0-9+/=_~.-]+$/;
-/** An unquoted `a.b.c` is code that reads a value (`req.body.password`), not the value. */
-const PROPERTY_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+/** Unquoted, `a.b.c` and `SOME_CONSTANT` are code that reads a value (`req.body.password`), not the value. */
+const CODE_REFERENCE = /^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)$/;
+/** Words and identifiers (`string`, `reset_password_required`): a password of letters alone is not told from them. */
+const LETTERS_ONLY = /^[A-Za-z_-]+$/;
+/** Paths and URLs (`/oauth2/v2.0/token`, `./keys`, `https://...`) name where a secret is, not the secret. */
+const LOCATION = /^\.{0,2}\/|:\/\//;
 /** Placeholders that stand for a value instead of being one. */
 const PLACEHOLDER = /^(?:\$|<|\{|%|x{3,}|\*{3,}|changeme|password|secret|none|null|true|false|undefined)/i;
 
@@ -49,29 +55,23 @@ function entropy(text: string): number {
 
 /** True when `value`, assigned to a credential name, looks like a real secret rather than code or a placeholder. */
 function secretValue(name: string, quoted: boolean, value: string): boolean {
-  if (PLACEHOLDER.test(value)) return false;
-  if (PASSWORD_NAME.test(name)) {
-    const literal = quoted || (TOKEN_VALUE.test(value) && !PROPERTY_PATH.test(value));
-    return literal && value.length >= 6 && entropy(value) >= 2.3;
-  }
-  return value.length >= 16 && TOKEN_VALUE.test(value) && /\d/.test(value) && /[A-Za-z]/.test(value) && entropy(value) >= 3.3;
-}
-
-/** True when a line holds a secret that must not reach the index. */
-export function lineHoldsSecret(line: string): boolean {
-  if (!MAYBE_SECRET.test(line)) return false;
-  if (TOKEN_SHAPES.some((shape) => shape.test(line))) return true;
-  for (const [, name, quote, value] of line.matchAll(ASSIGNMENT)) if (secretValue(name!, quote !== "", value!)) return true;
-  return false;
+  if (PLACEHOLDER.test(value) || LOCATION.test(value) || LETTERS_ONLY.test(value)) return false;
+  if (PASSWORD_NAME.test(name)) return value.length >= 6 && (quoted || (TOKEN_VALUE.test(value) && !CODE_REFERENCE.test(value)));
+  return value.length >= 20 && TOKEN_VALUE.test(value) && /\d/.test(value) && /[A-Za-z]/.test(value) && entropy(value) >= 3.3;
 }
 
 /** A PEM or OpenSSH private key header; the key itself follows it, on the next lines or after a `\n` escape. */
-const PRIVATE_KEY_HEADER = /-----BEGIN (?:[A-Z0-9]{1,16} ){0,4}PRIVATE KEY(?: BLOCK)?-----/;
-/** Key material: a long base64 run (a header alone, as in code that parses keys, is no key). */
-const KEY_BODY = /^[A-Za-z0-9+/=]{40}/;
-/** What may stand between a header and the key: blank lines and `Proc-Type: ...`-style fields of encrypted keys. */
-const KEY_PREAMBLE = /^(?:[\w-]{1,40}: .*)?$/;
-const ESCAPED_NEWLINE = /^(?:\\r)?\\n/;
+const PRIVATE_KEY_HEADER = /-----BEGIN (?:[A-Z0-9]{1,16} ){0,4}PRIVATE KEY(?: BLOCK)?-----/g;
+/**
+ * Key material right after a header: a long base64 run, after an escaped line break (a key inside JSON) or after
+ * the line break, blank lines and `Proc-Type: ...` fields of an encrypted key. A header alone, as in code that
+ * parses keys, is no key.
+ */
+const KEY_AFTER_HEADER = /(?:(?:\\r)?\\n|[ \t]*\r?\n(?:[ \t]*\r?\n|[\w-]{1,40}: [^\n]*\n){0,8}[ \t]*)[A-Za-z0-9+/=]{40}/y;
+/** The same, at the start of the text after a header that ended the previous piece. */
+const KEY_AT_START = /(?:[ \t]*\r?\n|[\w-]{1,40}: [^\n]*\n){0,8}[ \t]*[A-Za-z0-9+/=]{40}/y;
+/** A header this close to the end of a piece may have its key in the next one. */
+const HEADER_REACH = 1024;
 
 /** Lines longer than this are scanned in pieces (a 30 MB one-line bundle is never one string of its own). */
 const MAX_PIECE_CHARS = 65_536;
@@ -81,51 +81,74 @@ const PIECE_OVERLAP = 512;
 /**
  * Finds the lines of a text that hold secrets, and private keys, fed in pieces of any size (a whole file, or
  * the reads of a stream). Lines are counted from 1 as the reader counts them: a line ends at a line feed.
+ * Each piece of whole lines is searched as one string, never split into lines.
  */
 export class SecretScanner {
   /** 1-based numbers of the lines to redact, ascending. */
   readonly lines: number[] = [];
   privateKey = false;
+  /** Number of the first line not yet scanned. */
   private line = 1;
+  /** The start of a line whose end has not been fed yet. */
   private partial = "";
-  private afterHeader = false;
+  private headerAtEnd = false;
 
   feed(text: string): void {
-    let from = 0;
-    for (let end = text.indexOf("\n", from); end >= 0; end = text.indexOf("\n", from)) {
-      this.scanLine(this.partial + text.slice(from, end));
-      this.partial = "";
-      this.line++;
-      from = end + 1;
+    const lastBreak = text.lastIndexOf("\n");
+    if (lastBreak >= 0) {
+      this.scan(this.partial + text.slice(0, lastBreak + 1));
+      this.partial = text.slice(lastBreak + 1);
+    } else {
+      this.partial += text;
     }
-    this.partial += text.slice(from);
     while (this.partial.length > MAX_PIECE_CHARS) {
-      this.scanLine(this.partial.slice(0, MAX_PIECE_CHARS));
+      this.scan(this.partial.slice(0, MAX_PIECE_CHARS));
       this.partial = this.partial.slice(MAX_PIECE_CHARS - PIECE_OVERLAP);
     }
   }
 
   /** Scans the last line (one without a line break). */
   end(): this {
-    if (this.partial !== "") this.scanLine(this.partial);
+    if (this.partial !== "") this.scan(this.partial);
     this.partial = "";
     return this;
   }
 
-  private scanLine(line: string): void {
-    if (this.afterHeader) {
-      const trimmed = line.trim();
-      if (KEY_BODY.test(trimmed)) this.privateKey = true;
-      this.afterHeader = KEY_PREAMBLE.test(trimmed);
+  /** Scans `region`, which starts at the start of line `this.line`, and moves past its lines. */
+  private scan(region: string): void {
+    if (this.headerAtEnd) {
+      KEY_AT_START.lastIndex = 0;
+      if (KEY_AT_START.test(region)) this.privateKey = true;
+      this.headerAtEnd = false;
     }
-    const header = PRIVATE_KEY_HEADER.exec(line);
-    if (header) {
-      this.afterHeader = true;
-      const rest = line.slice(header.index + header[0].length);
-      const escaped = ESCAPED_NEWLINE.exec(rest);
-      if (escaped && KEY_BODY.test(rest.slice(escaped[0].length))) this.privateKey = true;
+    for (const header of region.matchAll(PRIVATE_KEY_HEADER)) {
+      const end = header.index + header[0].length;
+      KEY_AFTER_HEADER.lastIndex = end;
+      if (KEY_AFTER_HEADER.test(region)) this.privateKey = true;
+      else if (region.length - end < HEADER_REACH) this.headerAtEnd = true;
     }
-    if (lineHoldsSecret(line) && this.lines[this.lines.length - 1] !== this.line) this.lines.push(this.line);
+    const offsets: number[] = [];
+    for (const shape of region.matchAll(TOKEN_SHAPES)) offsets.push(shape.index);
+    for (const match of region.matchAll(ASSIGNMENT)) if (secretValue(match[1]!, match[2] !== "", match[3]!)) offsets.push(match.index);
+    this.record(region, offsets.sort((a, b) => a - b));
+  }
+
+  /** Records the lines that hold the characters at `offsets` (ascending) of `region`, then moves past its lines. */
+  private record(region: string, offsets: readonly number[]): void {
+    let line = this.line;
+    let at = 0;
+    const advanceTo = (limit: number): void => {
+      for (let next = region.indexOf("\n", at); next >= 0 && next < limit; next = region.indexOf("\n", at)) {
+        line++;
+        at = next + 1;
+      }
+    };
+    for (const offset of offsets) {
+      advanceTo(offset);
+      if (this.lines[this.lines.length - 1] !== line) this.lines.push(line);
+    }
+    advanceTo(region.length);
+    this.line = line;
   }
 }
 
