@@ -62,44 +62,61 @@ export function needleQuestion(key: string, paraphrase: boolean): string {
   return `\n// Question: What is the special magic number for ${name}?\n// Answer: The special magic number for ${name} is:`;
 }
 
-/** A tree of about `tokens` tokens of held-out code with `needles` planted (distinct keys, distinct files). */
-export async function heldoutTree(tokens: number, needles: number, seed = 1): Promise<{ root: string; planted: PlantedNeedle[] }> {
+/** A tree of about `tokens` tokens of held-out code, and `needles` places for single needles (distinct keys and
+ * files, seeded): the needles are not written; plantNeedle puts one in, and its return value takes it out. */
+export async function heldoutTree(tokens: number, needles: number, seed = 1): Promise<{ root: string; planned: PlantedNeedle[] }> {
   const corpus = heldoutCorpus();
   const listed = JSON.parse(await readFile(path.join(corpus, "files.json"), "utf8")) as CorpusFile[];
   const files = listed.filter((f) => f.split === "heldout").sort((a, b) => (a.path < b.path ? -1 : 1));
-  const root = path.join(longLensCacheDir(), "bench", "index-trees", `${tokens}-${needles}-${seed}`);
+  const root = path.join(longLensCacheDir(), "bench", "index-trees", `${tokens}-${seed}`);
   await rm(root, { recursive: true, force: true });
   const budget = tokens * BYTES_PER_TOKEN;
-  const chosen: CorpusFile[] = [];
+  const chosen: { file: CorpusFile; lines: number }[] = [];
   let bytes = 0;
   for (const file of files) {
     if (bytes >= budget) break;
-    chosen.push(file);
+    const target = path.join(root, file.path.replace(/^heldout\//, ""));
+    await mkdir(path.dirname(target), { recursive: true });
+    const text = await readFile(path.join(corpus, file.path), "utf8");
+    await writeFile(target, text);
+    chosen.push({ file, lines: text.split("\n").length });
     bytes += file.bytes;
   }
   if (bytes < budget * 0.9) throw new LongLensError(`The held-out corpus has only about ${Math.round(bytes / BYTES_PER_TOKEN)} tokens.`);
   const random = seeded(seed);
-  const targets = new Set<number>();
-  while (targets.size < Math.min(needles, chosen.length)) targets.add(Math.floor(random() * chosen.length));
-  const planted: PlantedNeedle[] = [];
+  const planned: PlantedNeedle[] = [];
+  const used = new Set<number>();
   const keys = new Set<string>();
-  for (const [i, file] of chosen.entries()) {
-    const target = path.join(root, file.path.replace(/^heldout\//, ""));
-    await mkdir(path.dirname(target), { recursive: true });
-    let text = await readFile(path.join(corpus, file.path), "utf8");
-    if (targets.has(i)) {
-      let key: string;
-      do key = `${ADJECTIVES[Math.floor(random() * ADJECTIVES.length)]}-${NOUNS[Math.floor(random() * NOUNS.length)]}`;
-      while (keys.has(key));
-      keys.add(key);
-      const value = String(1_000_000 + Math.floor(random() * 9_000_000));
-      const lines = text.split("\n");
-      const line = 1 + Math.floor(random() * lines.length);
-      lines.splice(line - 1, 0, needleLine(key, value));
-      text = lines.join("\n");
-      planted.push({ file: path.relative(root, target).split(path.sep).join("/"), line, key, value });
-    }
-    await writeFile(target, text);
+  while (planned.length < Math.min(needles, chosen.length)) {
+    const i = Math.floor(random() * chosen.length);
+    const key = `${ADJECTIVES[Math.floor(random() * ADJECTIVES.length)]}-${NOUNS[Math.floor(random() * NOUNS.length)]}`;
+    if (used.has(i) || keys.has(key)) continue;
+    used.add(i);
+    keys.add(key);
+    const { file, lines } = chosen[i]!;
+    planned.push({
+      file: file.path.replace(/^heldout\//, ""),
+      line: 1 + Math.floor(random() * lines),
+      key,
+      value: String(1_000_000 + Math.floor(random() * 9_000_000)),
+    });
   }
-  return { root, planted };
+  return { root, planned };
+}
+
+/** Writes one needle into its file (at its line); the returned function restores the file. */
+export async function plantNeedle(root: string, needle: PlantedNeedle): Promise<() => Promise<void>> {
+  const file = path.join(root, needle.file);
+  const original = await readFile(file, "utf8");
+  const lines = original.split("\n");
+  lines.splice(needle.line - 1, 0, needleLine(needle.key, needle.value));
+  await writeFile(file, lines.join("\n"));
+  return () => writeFile(file, original);
+}
+
+/** The same tree with every planned needle in it at once (one per file): the multi-needle haystacks of the niah bench. */
+export async function heldoutTreeWithNeedles(tokens: number, needles: number, seed = 1): Promise<{ root: string; planted: PlantedNeedle[] }> {
+  const { root, planned } = await heldoutTree(tokens, needles, seed);
+  for (const needle of planned) await plantNeedle(root, needle);
+  return { root, planted: planned };
 }

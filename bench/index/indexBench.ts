@@ -38,11 +38,11 @@ export async function indexBench(args: string[]): Promise<string> {
   const work = path.join(longLensCacheDir(), "bench", "index-stores");
   for (const [i, size] of sizes.entries()) {
     const last = i === sizes.length - 1;
-    const { root, planted } = await heldoutTree(size, last ? needles : 0);
+    const { root, planned } = await heldoutTree(size, last ? needles : 0);
     const needlesFile = path.join(work, "needles.json");
     await rm(work, { recursive: true, force: true });
     execFileSync("mkdir", ["-p", work]);
-    await writeFile(needlesFile, JSON.stringify(planted));
+    await writeFile(needlesFile, JSON.stringify(planned));
     console.error(`index bench: ${size} tokens at ${root}`);
     const lexical = row("lexical", root, path.join(work, "lexical"));
     const pre = row("pre", path.join(work, "lexical"));
@@ -69,7 +69,7 @@ export async function indexBench(args: string[]): Promise<string> {
     );
     if (full.located) {
       const l = full.located;
-      lines.push(`\nNeedles planted in this tree (${l.of}, one per file, distinct keys): the memory's best chunk holds the needle for ` +
+      lines.push(`\nSingle needles (${l.of}, each alone in the tree at a seeded place; a re-index rewrote at most ${l.shardsRebuiltPerNeedle} shard(s) per needle): the memory's best chunk holds the needle for ` +
         `${l.exact} of ${l.of} with the exact key (${f((100 * l.exact) / l.of, 1)}%) and ${l.paraphrased} of ${l.of} paraphrased (${f((100 * l.paraphrased) / l.of, 1)}%); a question's memory read takes ${f(l.p50Ms)} ms (p50, warm).`);
     }
     lines.push(`\nGoal >= ${f(GOAL_TOKENS_PER_SECOND)} tokens/s for the full index: ${f(fullRate)} (${fullRate >= GOAL_TOKENS_PER_SECOND ? "met" : "not met"}). ` +

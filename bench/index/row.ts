@@ -13,7 +13,7 @@ import { StoreLayout } from "../../src/engine/store/storeLayout";
 import { Workspace } from "../../src/engine/workspace";
 import { MiniLM, fetchMinilm } from "../ask/minilm";
 import type { PlantedNeedle } from "./heldoutTrees";
-import { needleQuestion } from "./heldoutTrees";
+import { needleQuestion, plantNeedle } from "./heldoutTrees";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -46,19 +46,25 @@ async function index(tree: string, store: string, memory: boolean, needlesFile?:
     maxRssMB: process.resourceUsage().maxRSS / 1024,
   };
   if (needlesFile) {
+    // Single needles, as the model card measures them: one needle in the tree at a time. Only the shard whose
+    // files the needle changes is rebuilt, so each costs a shard's pass, not the whole tree's.
     const needles = JSON.parse(await readFile(needlesFile, "utf8")) as PlantedNeedle[];
     const located: Record<string, number> = { exact: 0, paraphrased: 0 };
     const latencies: number[] = [];
+    const rebuilt: number[] = [];
     for (const needle of needles) {
+      const restore = await plantNeedle(tree, needle);
+      rebuilt.push((await ws.index()).memory?.shardsWritten ?? 0);
       for (const [how, paraphrase] of [["exact", false], ["paraphrased", true]] as const) {
         const started = performance.now();
         const [best] = await ws.memoryHits(needleQuestion(needle.key, paraphrase), 1);
         latencies.push(performance.now() - started);
         if (best && best.file === needle.file && best.startLine <= needle.line && needle.line <= best.endLine) located[how]!++;
       }
+      await restore();
     }
     latencies.sort((a, b) => a - b);
-    out.located = { ...located, of: needles.length, p50Ms: latencies[Math.floor(latencies.length / 2)] };
+    out.located = { ...located, of: needles.length, p50Ms: latencies[Math.floor(latencies.length / 2)], shardsRebuiltPerNeedle: Math.max(...rebuilt) };
   }
   ws.dispose();
   return out;
