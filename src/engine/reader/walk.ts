@@ -72,9 +72,9 @@ export async function* walkWorkspace(root: string, isSingleFile: boolean, option
   yield* walkFolder(root, "", await IgnoreRules.forRoot(root, options.exclude, options.onWarning), [rootReal], context);
 }
 
-/** The root or allowed folder that holds `real` (a resolved path), or undefined when it lies outside them all. */
-function containingRoot(real: string, roots: readonly string[]): string | undefined {
-  return roots.find((root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
+/** True when `real` (a resolved path) lies in the root or in one of the allowed folders. */
+function insideRoots(real: string, roots: readonly string[]): boolean {
+  return roots.some((root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
 }
 
 interface FollowedLink {
@@ -97,7 +97,7 @@ async function followLink(abs: string, rel: string, context: WalkContext): Promi
   }
   const problem =
     specialFileProblem(real, stats) ??
-    (containingRoot(real, context.roots) === undefined ? "link outside root" : undefined) ??
+    (insideRoots(real, context.roots) ? undefined : "link outside root") ??
     (stats.isFile() && linkLooksLikeSecret(rel, real) ? SECRET_NAME_REASON : undefined);
   return problem ? { stats, problem } : { real, stats };
 }
