@@ -165,7 +165,9 @@ export class Workspace {
    */
   async needle(question: string, options: RunOptions = {}): Promise<NeedleResult> {
     const lexical = await this.rank(question, options, DEFAULT_TOP);
-    const memory = await this.memoryHits(memoryPrompt(question), MEMORY_CANDIDATES, options);
+    const prompt = memoryPrompt(question);
+    // The prompt's frame must not push a question that passed the length check over it.
+    const memory = await this.memoryHits(prompt.length <= MAX_QUESTION_CHARS ? prompt : question, MEMORY_CANDIDATES, options);
     const model = await this.loadModel();
     const sources = new Map<string, Promise<SourceText | undefined>>();
     const readSource = (file: string) => {
