@@ -198,8 +198,10 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
     await frame.locator("ol.attended li").first().waitFor({ timeout: 60_000 });
     assert.match(await frame.locator("#attended-title").innerText(), new RegExp(`^Token ${index} `));
     await workbench.editorDecorations().first().waitFor({ state: "attached", timeout: UI_TIMEOUT_MS });
-    await frame.evaluate("window.scrollTo(0, 0)"); // clicking the token scrolled the panel
-    await page.mouse.move(700, 5); // no tooltip over the screenshot
+    await page.mouse.move(20, 600); // an empty spot: no tooltip over the screenshots
+    await frame.evaluate("document.querySelector('.tokens').scrollIntoView()");
+    await snapshot("inspector-tokens");
+    await frame.evaluate("window.scrollTo(0, 0)");
     await snapshot("inspector");
 
     await frame.locator("label[for=variant-rope]").click();
