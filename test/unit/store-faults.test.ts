@@ -8,12 +8,12 @@ import { test } from "node:test";
 import { LongLensError } from "../../src/engine/errors";
 import { StoreLayout } from "../../src/engine/store/storeLayout";
 import { Workspace } from "../../src/engine/workspace";
-import { killDuringIndex, smallDisk, writeGeneratedTree, writeIncompressible } from "../fixtures/faultInjection";
+import { fillDisk, killDuringIndex, smallDisk, writeGeneratedTree, writeIncompressible } from "../fixtures/faultInjection";
 import { polyglotCopy, tempDir } from "../fixtures/fixtureTrees";
 import { listTree, verifiedStore } from "../fixtures/storeChecks";
 
 test("a full disk stops the index with one line, keeps the previous store and leaves nothing behind", async (t) => {
-  const disk = await smallDisk(t, "1m");
+  const disk = await smallDisk(t, "4m");
   if (!disk) return t.skip("cannot mount a small tmpfs here (Linux as root only)");
   const { tree } = await polyglotCopy(t);
   const store = path.join(disk, "store");
@@ -23,7 +23,10 @@ test("a full disk stops the index with one line, keeps the previous store and le
   const manifest = await readFile(new StoreLayout(store).manifest, "utf8");
   const answer = await workspace.ask("parseConfigFile");
 
-  await writeIncompressible(tree, 40, 60_000); // 2.4 MB of text no gzip can fit on 1 MB
+  // Room for a new generation of the old files, not for the new file's chunks: a run that skipped the file
+  // for want of space would succeed, one that stops reports the full disk.
+  await fillDisk(disk, 150_000);
+  await writeIncompressible(tree, 1, 500_000);
   await assert.rejects(workspace.index(), (error: unknown) => {
     assert.ok(error instanceof LongLensError, String(error));
     assert.match(error.message, /^Cannot write the index at .* \(ENOSPC: no space left on device.*\); the previous index is unchanged\.$/);

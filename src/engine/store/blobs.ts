@@ -10,6 +10,7 @@ import type { StoredChunk } from "../chunk/indexedChunk";
 import { errorCode } from "../reader/errorCode";
 import { temporaryPath } from "./atomicFile";
 import { sha256OfFile } from "./fileHash";
+import { StoreWriteError } from "./storeWriteError";
 import { BLOB_NAME, type BlobRef, CHUNKS_KEY, FILE_MODE, type StoreLayout, TEMPORARY_SUFFIX } from "./storeLayout";
 
 /** A blob that is missing or whose bytes do not match the hash in its name. */
@@ -40,17 +41,26 @@ export class BlobWriter {
     });
   }
 
+  /** Throws a StoreWriteError when the blob cannot be written: the run stops, unlike for a source that cannot be read. */
   async write(chunk: StoredChunk): Promise<void> {
-    if (this.failure) throw this.failure;
-    if (!this.gzip.write(`${JSON.stringify(chunk)}\n`)) await Promise.race([once(this.gzip, "drain"), this.written]);
+    if (this.failure) throw new StoreWriteError(this.layout, this.failure);
+    try {
+      if (!this.gzip.write(`${JSON.stringify(chunk)}\n`)) await Promise.race([once(this.gzip, "drain"), this.written]);
+    } catch (error) {
+      throw new StoreWriteError(this.layout, error);
+    }
   }
 
   async commit(): Promise<BlobRef> {
-    this.gzip.end();
-    await this.written;
-    const ref = { chunksKey: this.chunksKey, blobSha256: this.hash.digest("hex") };
-    await rename(this.temporary, this.layout.blob(ref));
-    return ref;
+    try {
+      this.gzip.end();
+      await this.written;
+      const ref = { chunksKey: this.chunksKey, blobSha256: this.hash.digest("hex") };
+      await rename(this.temporary, this.layout.blob(ref));
+      return ref;
+    } catch (error) {
+      throw new StoreWriteError(this.layout, error);
+    }
   }
 
   async discard(): Promise<void> {
