@@ -2,6 +2,7 @@
 import * as vscode from "vscode";
 import type { Hit } from "../engine/types";
 import { firstLine } from "../shared/snippet";
+import type { FolderWorkspace } from "./folderWorkspaces";
 import { questionForFolders, revealLines } from "./questionFlow";
 import { registerCommand } from "./registerCommand";
 import type { Services } from "./services";
@@ -11,17 +12,22 @@ export interface LocatedHit extends Hit {
   uri: vscode.Uri;
 }
 
+/** The question's hits in every folder, best first. */
+export async function askFolders(folders: FolderWorkspace[], question: string, signal?: AbortSignal): Promise<LocatedHit[]> {
+  const hits: LocatedHit[] = [];
+  for (const { folder, workspace } of folders) {
+    const result = await workspace.ask(question, signal ? { signal } : {});
+    hits.push(...result.hits.map((hit) => ({ ...hit, uri: vscode.Uri.joinPath(folder.uri, hit.file) })));
+  }
+  return hits.sort((a, b) => b.score - a.score);
+}
+
 export function registerAskCommand(context: vscode.ExtensionContext, services: Services): void {
   registerCommand(context, services.output, "longlens.ask", async (arg) => {
     const asked = await questionForFolders(arg, "Ask the codebase", services);
     if (!asked) return undefined;
     const { question, folders } = asked;
-    const hits: LocatedHit[] = [];
-    for (const { folder, workspace } of folders) {
-      const result = await workspace.ask(question);
-      hits.push(...result.hits.map((hit) => ({ ...hit, uri: vscode.Uri.joinPath(folder.uri, hit.file) })));
-    }
-    hits.sort((a, b) => b.score - a.score);
+    const hits = await askFolders(folders, question);
     services.hits.show(question, hits);
     // Called with a question (tests, other extensions): hand the hits back, show nothing.
     if (typeof arg === "string") return hits;

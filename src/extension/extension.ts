@@ -1,6 +1,8 @@
 // Entry point: wires the shared pieces together, then registers one feature per file.
 import * as vscode from "vscode";
 import { registerAskCommand } from "./askCommand";
+import { registerAutoIndex } from "./autoIndex";
+import { registerChatParticipant } from "./chatParticipant";
 import { registerClearCommand } from "./clearCommand";
 import { FolderWorkspaces } from "./folderWorkspaces";
 import { registerIndexCommand } from "./indexCommand";
@@ -9,6 +11,7 @@ import { registerNeedleCommand } from "./needleCommand";
 import { HitsView } from "./panels/hitsView";
 import { registerPanels } from "./panels/registerPanels";
 import { IndexStatusBar } from "./statusBar";
+import { registerStatusMenu } from "./statusMenu";
 
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel("LongLens");
@@ -23,6 +26,9 @@ export function activate(context: vscode.ExtensionContext): void {
   registerNeedleCommand(context, services);
   registerPanels(context, services);
   registerClearCommand(context, services);
+  registerStatusMenu(context, services);
+  registerChatParticipant(context, services);
+  registerAutoIndex(context, services);
 }
 
 export function deactivate(): void {}

@@ -4,5 +4,5 @@ import { registerCommand } from "./registerCommand";
 import type { Services } from "./services";
 
 export function registerIndexCommand(context: vscode.ExtensionContext, { output, workspaces, indexer }: Services): void {
-  registerCommand(context, output, "longlens.indexWorkspace", async () => indexer.index(await workspaces.all()));
+  registerCommand(context, output, "longlens.indexWorkspace", async () => indexer.index(await workspaces.all(), { interactive: true }));
 }

@@ -1,37 +1,78 @@
-// "LongLens: Find Needle": jumps to the line that best answers a question. Lexical until the
-// LongLens model ships, and it says so.
+// "LongLens: Find Needle": asks for the value a question names (the selection, else an input box), jumps to
+// the model's answer and shows it inline (needleInline.ts); "no answer" is said plainly, with the engine's reason.
 import * as vscode from "vscode";
-import type { NeedleResult } from "../engine/types";
+import { memoryPrompt } from "../engine/answer/answerNeedle";
+import { describeError } from "../engine/errors";
+import type { MemoryHit, NeedleResult } from "../engine/types";
+import type { FolderWorkspace } from "./folderWorkspaces";
+import { NeedleInline } from "./needleInline";
 import { questionForFolders, revealLines } from "./questionFlow";
 import { registerCommand } from "./registerCommand";
 import type { Services } from "./services";
 
 export interface LocatedNeedle extends NeedleResult {
+  question: string;
+  /** The answer's file, and the folder its paths are relative to. */
   uri: vscode.Uri;
+  folderUri: vscode.Uri;
+}
+
+/** The best answer over every folder: an answer beats none, then the higher confidence; without any, the best lexical line. */
+export async function needleFolders(folders: FolderWorkspace[], question: string, signal?: AbortSignal): Promise<LocatedNeedle | undefined> {
+  let best: LocatedNeedle | undefined;
+  for (const { folder, workspace } of folders) {
+    const result = await workspace.needle(question, signal ? { signal } : {});
+    if (result.file === "") continue;
+    const located = { ...result, question, uri: vscode.Uri.joinPath(folder.uri, result.file), folderUri: folder.uri };
+    const better = !best || (located.answer !== "" && (best.answer === "" || located.confidence > best.confidence));
+    if (better) best = located;
+  }
+  return best;
+}
+
+/** The memory's evidence for a needle: the chunk of the reading its slot reads vote for, at the answer if any. */
+export async function needleEvidence(folders: FolderWorkspace[], needle: LocatedNeedle): Promise<MemoryHit | undefined> {
+  const entry = folders.find(({ folder }) => folder.uri.toString() === needle.folderUri.toString());
+  if (!entry) return undefined;
+  const hits = await entry.workspace.memoryHits(memoryPrompt(needle.question));
+  return hits.find((hit) => hit.file === needle.file && hit.startLine <= needle.line && needle.line <= hit.endLine);
+}
+
+/** "the selected text" as a question, or undefined when nothing usable is selected. */
+function selectedQuestion(): string | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.selection.isEmpty) return undefined;
+  const text = editor.document.getText(editor.selection).trim();
+  return text === "" ? undefined : text;
 }
 
 export function registerNeedleCommand(context: vscode.ExtensionContext, services: Services): void {
+  const inline = new NeedleInline();
+  context.subscriptions.push(inline);
+
   registerCommand(context, services.output, "longlens.findNeedle", async (arg) => {
-    const asked = await questionForFolders(arg, "Find a needle: ask for a value, a name or a setting", services);
+    const asked = await questionForFolders(arg, "Find a needle: ask for a value, a name or a setting", services, selectedQuestion());
     if (!asked) return undefined;
     const { question, folders } = asked;
-    let best: LocatedNeedle | undefined;
-    for (const { folder, workspace } of folders) {
-      const result = await workspace.needle(question);
-      if (result.hits.length > 0 && (!best || result.confidence > best.confidence)) {
-        best = { ...result, uri: vscode.Uri.joinPath(folder.uri, result.file) };
-      }
+    const needle = await needleFolders(folders, question);
+    // Called with a question (tests, other extensions): hand the result back, show nothing.
+    if (typeof arg === "string") return needle;
+    if (!needle || needle.answer === "") {
+      const why = needle?.reason ?? "nothing in the index matches it.";
+      // Not awaited: the command ends while the message waits for the user.
+      void vscode.window
+        .showInformationMessage(`LongLens: no answer for “${question}”. ${why}`, ...(needle ? ["Open Closest Line"] : []))
+        .then((choice) => (choice && needle ? revealLines(needle.uri, needle.line, needle.line) : undefined))
+        .then(undefined, (error: unknown) => void vscode.window.showErrorMessage(`LongLens: ${describeError(error)}`));
+      return needle;
     }
-    if (typeof arg === "string") return best;
-    if (!best) {
-      void vscode.window.showInformationMessage(`LongLens: no matches for “${question}”`);
+    const evidence = await needleEvidence(folders, needle).catch((error: unknown) => {
+      services.output.appendLine(`Find Needle: no memory evidence (${String(error)})`);
       return undefined;
-    }
-    await revealLines(best.uri, best.line, best.line);
-    void vscode.window.showInformationMessage(
-      `LongLens: best lexical match at ${vscode.workspace.asRelativePath(best.uri)}:${best.line}. ` +
-        "The model-backed answer arrives with the LongLens model.",
-    );
-    return best;
+    });
+    await inline.show(needle, evidence);
+    return needle;
   });
+
+  registerCommand(context, services.output, "longlens.showNeedleCandidates", () => inline.peekCandidates());
 }

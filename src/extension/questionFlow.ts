@@ -3,35 +3,43 @@
 import * as vscode from "vscode";
 import { checkQuestion, questionProblem } from "../engine/workspace";
 import type { FolderWorkspace, FolderWorkspaces } from "./folderWorkspaces";
-import type { Indexer } from "./indexer";
+import type { Indexer, IndexRequest } from "./indexer";
 import type { Services } from "./services";
 
-/** A question and the folders to ask, each with an index; undefined when the user dismissed the input box. */
+/**
+ * A question and the folders to ask, each with an index; undefined when the user dismissed the input box.
+ * The question is the one passed by a caller (tests, other extensions), else `given` (say, the selection),
+ * else one typed by the user.
+ */
 export async function questionForFolders(
   arg: unknown,
   prompt: string,
   { workspaces, indexer }: Pick<Services, "workspaces" | "indexer">,
+  given?: string,
 ): Promise<{ question: string; folders: FolderWorkspace[] } | undefined> {
-  const question = await questionFrom(arg, prompt);
+  workspaces.folders(); // "open a folder first" before asking anything
+  const question = await questionFrom(typeof arg === "string" ? arg : given, prompt);
   if (question === undefined) return undefined;
-  return { question, folders: await indexedWorkspaces(workspaces, indexer) };
+  return { question, folders: await indexedWorkspaces(workspaces, indexer, { interactive: true }) };
 }
 
-/** The question passed by a caller (tests, other extensions), else one typed by the user. */
-function questionFrom(arg: unknown, prompt: string): Thenable<string | undefined> {
-  if (typeof arg === "string") {
-    checkQuestion(arg); // refuse before any indexing starts
-    return Promise.resolve(arg);
+function questionFrom(given: string | undefined, prompt: string): Thenable<string | undefined> {
+  if (given !== undefined) {
+    checkQuestion(given); // refuse before any indexing starts
+    return Promise.resolve(given);
   }
   return vscode.window.showInputBox({ prompt, ignoreFocusOut: true, validateInput: questionProblem });
 }
 
-/** The folders' workspaces, indexing (with progress) those that have no index yet. */
-async function indexedWorkspaces(workspaces: FolderWorkspaces, indexer: Indexer): Promise<FolderWorkspace[]> {
+/**
+ * The folders' workspaces, indexing those that have no index yet. A folder with an index is asked as it
+ * stands, even while a re-index runs: the engine swaps generations atomically.
+ */
+export async function indexedWorkspaces(workspaces: FolderWorkspaces, indexer: Indexer, request: IndexRequest): Promise<FolderWorkspace[]> {
   const all = await workspaces.all();
   const missing = [];
   for (const entry of all) if (!(await entry.workspace.hasIndex())) missing.push(entry);
-  if (missing.length > 0) await indexer.index(missing);
+  if (missing.length > 0) await indexer.index(missing, request);
   return all;
 }
 
