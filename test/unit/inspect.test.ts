@@ -187,6 +187,18 @@ describe("inspect: attention and positions from the shipped graphs", () => {
     assert.ok(a.some((v, i) => Math.abs(v - b[i]!) > 1e-3), "the RoPE model attends as the shipped one does");
   });
 
+  test("graphs freed after an idle spell load again on the next call, with the same answer", async () => {
+    const idle = new Inspector(undefined, { releaseAfterMs: 20 });
+    try {
+      const first = await idle.inspectFile(reminders, { lines: [1, 8], token: 12 });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const again = await idle.inspectFile(reminders, { lines: [1, 8], token: 12 });
+      assert.deepEqual(again.attention.rows, first.attention.rows);
+    } finally {
+      await idle.dispose();
+    }
+  });
+
   test("a 2,000-token window returns within the inspector's budget (graphs loaded)", async (t) => {
     await inspector.inspectFile(bigFile, { lines: [1, 10] }); // the graphs are loaded once per inspector
     const started = performance.now();

@@ -32,14 +32,24 @@ function checkIndex(index: number | undefined, tokens: number, what: string): vo
   }
 }
 
+export interface InspectorOptions extends SessionOptions {
+  /**
+   * Free the graphs after this long without a call (they are loaded again when needed): onnxruntime keeps the
+   * peak of a 2,000-token run, about a gigabyte, for as long as a graph is loaded. Unset: keep them.
+   */
+  releaseAfterMs?: number;
+}
+
 export class Inspector {
   private readonly graphs = new Map<InspectVariant, Promise<ModelGraphs>>();
   private tokenizer?: Promise<CodeTokenizer>;
+  private running = 0;
+  private idle?: NodeJS.Timeout;
 
   /** `modelsDir` defaults to the shipped models/, found on first use (so creating an Inspector never throws). */
   constructor(
     private readonly modelsDir?: string,
-    private readonly sessionOptions: SessionOptions = {},
+    private readonly options: InspectorOptions = {},
   ) {}
 
   async inspectFile(file: string, options: InspectOptions = {}): Promise<InspectResult> {
@@ -47,7 +57,11 @@ export class Inspector {
   }
 
   /** Inspects `text` (a file's contents, perhaps unsaved), reported under `name`. */
-  async inspectText(text: string, name: string, options: InspectOptions = {}): Promise<InspectResult> {
+  inspectText(text: string, name: string, options: InspectOptions = {}): Promise<InspectResult> {
+    return this.busy(() => this.inspectNow(text, name, options));
+  }
+
+  private async inspectNow(text: string, name: string, options: InspectOptions): Promise<InspectResult> {
     const started = performance.now();
     const window = textWindow(text, name, options, await this.loadTokenizer(), MAX_INSPECT_TOKENS);
     const T = window.tokens.length;
@@ -82,7 +96,11 @@ export class Inspector {
    * causal, so only the window up to the token is run, at the whole window's temperature: the rows are the ones
    * a full inspect returns, in a fraction of its time for early tokens.
    */
-  async tokenRows(ids: readonly number[], token: number, variant: InspectVariant = "longlens"): Promise<Packed> {
+  tokenRows(ids: readonly number[], token: number, variant: InspectVariant = "longlens"): Promise<Packed> {
+    return this.busy(() => this.tokenRowsNow(ids, token, variant));
+  }
+
+  private async tokenRowsNow(ids: readonly number[], token: number, variant: InspectVariant): Promise<Packed> {
     checkIndex(token, ids.length, "token");
     const graphs = await this.loadGraphs(variant);
     const m = graphs.config.model;
@@ -96,8 +114,28 @@ export class Inspector {
   }
 
   async dispose(): Promise<void> {
-    const loaded = await Promise.allSettled(this.graphs.values());
+    clearTimeout(this.idle);
+    await this.releaseGraphs();
+  }
+
+  /** Runs `work`; once nothing runs for releaseAfterMs, the graphs are freed. */
+  private async busy<T>(work: () => Promise<T>): Promise<T> {
+    clearTimeout(this.idle);
+    this.running++;
+    try {
+      return await work();
+    } finally {
+      if (--this.running === 0 && this.options.releaseAfterMs !== undefined) {
+        this.idle = setTimeout(() => void this.releaseGraphs(), this.options.releaseAfterMs).unref();
+      }
+    }
+  }
+
+  private async releaseGraphs(): Promise<void> {
+    // Forgotten first, so a call that starts meanwhile loads fresh graphs instead of ones being freed.
+    const loading = [...this.graphs.values()];
     this.graphs.clear();
+    const loaded = await Promise.allSettled(loading);
     await Promise.all(loaded.map((g) => (g.status === "fulfilled" ? g.value.dispose() : undefined)));
   }
 
@@ -110,7 +148,8 @@ export class Inspector {
   private loadGraphs(variant: InspectVariant): Promise<ModelGraphs> {
     let graphs = this.graphs.get(variant);
     if (!graphs) {
-      graphs = (async () => ModelGraphs.load(this.modelsDir ?? shippedModelsDir(), { ...this.sessionOptions, variant }))();
+      const { threads } = this.options;
+      graphs = (async () => ModelGraphs.load(this.modelsDir ?? shippedModelsDir(), { ...(threads === undefined ? {} : { threads }), variant }))();
       graphs.catch(() => this.graphs.delete(variant));
       this.graphs.set(variant, graphs);
     }
