@@ -1,7 +1,7 @@
 // Every byte a store serves is checked against a sha256: damaged blobs and generation files are found,
 // reported and rebuilt from the source; a killed run's leftovers go at the next run, and nothing else does.
 import assert from "node:assert/strict";
-import { mkdir, readFile, readdir, utimes, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, rename, rm, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { test } from "node:test";
 import { LongLensError } from "../../src/engine/errors";
@@ -112,6 +112,27 @@ test("the leftovers of a killed run are removed by the next run, and nothing tha
   const expected = [...before, ...foreign.map((file) => path.relative(store, file))].sort();
   assert.deepEqual(after.filter((name) => !name.startsWith("generations/") || name === "generations/keep-me"), expected.filter((name) => !name.startsWith("generations/") || name === "generations/keep-me"));
   assert.equal((await readdir(layout.generations)).length, 2, "the current generation and keep-me");
+});
+
+test("a version 1 store (no marker, blobs without hashes) is recognised, reported and rebuilt, its old files removed", async (t) => {
+  const { tree, store } = await polyglotCopy(t);
+  const workspace = await Workspace.open(tree, { storeDir: store, memory: false });
+  await workspace.index();
+  const layout = new StoreLayout(store);
+  const { generation, catalog } = await verifiedStore(store);
+  await rm(layout.marker);
+  await writeFile(layout.manifest, JSON.stringify({ format: "longlens-store", version: 1, generation }));
+  const old = catalog.files[0]!;
+  await rename(layout.blob(old), path.join(layout.blobs, `${old.chunksKey}.jsonl.gz`));
+
+  const upgraded = await (await Workspace.open(tree, { storeDir: store, memory: false })).index();
+  assert.match(upgraded.warnings?.[0] ?? "", /store format version 1, this LongLens uses version 2/);
+  assert.equal(upgraded.changes?.added, 11);
+  await verifiedStore(store);
+  const names = await readdir(layout.blobs);
+  assert.equal(names.length, 11);
+  assert.ok(names.every((name) => name.split(".").length === 4), "only hash-named blobs are left");
+  assert.ok((await readdir(store)).includes("longlens-store"));
 });
 
 test("a lock is honoured only while the process that took it runs: a reused pid does not hold it", async (t) => {
