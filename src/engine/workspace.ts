@@ -42,7 +42,7 @@ export interface WorkspaceOptions {
   memory?: boolean;
   /** The model files (default: the shipped models/ folder); only a folder the user chose explicitly. */
   modelsDir?: string;
-  /** Most tokens one memory shard reads (default 65,536: a slot per token at 256^2); for benchmarks and tests. */
+  /** Most tokens one memory shard reads (default 16,384: a slot per token at 128^2); for benchmarks and tests. */
   memoryShardTokens?: number;
   /** Most tokens the memory reads in all (default 4,194,304); files past it are found by keyword search only. */
   memoryMaxTokens?: number;
