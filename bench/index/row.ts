@@ -34,11 +34,11 @@ async function storeFiles(store: string) {
 
 async function index(tree: string, store: string, memory: boolean, needlesFile?: string) {
   const ws = await Workspace.open(tree, { storeDir: store, memory });
-  // The event loop's worst delay over the whole run, and over the memory pass alone (from its first progress).
+  // The event loop's worst delay over the whole run, and over the memory pass alone (its progress reports).
   const loop = monitorEventLoopDelay({ resolution: 10 });
   const memoryLoop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
-  const result = await ws.index({ onProgress: (p) => p.phase === "memory" && memoryLoop.enable() });
+  const result = await ws.index({ onProgress: (p) => (p.phase === "memory" ? memoryLoop.enable() : memoryLoop.disable()) });
   loop.disable();
   memoryLoop.disable();
   const out: Record<string, unknown> = {

@@ -240,8 +240,8 @@ async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult>
   onProgress?.({ phase: "index", filesDone: files.length, filesTotal: files.length });
   await compactLexicalIndex(state.lexical);
   throwIfCancelled(signal);
-  onProgress?.({ phase: "write", filesDone: files.length, filesTotal: files.length });
   const memory = await job.memory?.(catalogFiles, base?.extraFiles);
+  onProgress?.({ phase: "write", filesDone: files.length, filesTotal: files.length });
   let generation: string;
   try {
     generation = await writeGeneration(layout, { tokenCounter: counter.name, files: catalogFiles }, state.lexical, memory?.files);
