@@ -1,6 +1,6 @@
 // Fits the needle rule (src/engine/answer/needleRule.ts) on held-out needles: trees of held-out code built with
-// fit seeds (the niah benchmark uses other seeds; the tests use this repo's own code), every planted key asked
-// exactly and paraphrased, plus keys that are not there. Prints the rule's numbers and a reliability table;
+// fit seeds (the niah benchmark uses other seeds; the tests use this repo's own code), with near-miss
+// distractors, every planted key asked exactly and paraphrased, plus keys that are not there. Prints the rule's numbers and a reliability table;
 // paste the numbers into needleRule.ts. Run: node --import tsx bench/needle/fitNeedle.ts [tokens] [needles]
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,9 +9,8 @@ import { answerValues } from "../../src/engine/answer/answerValues";
 import { NEEDLE_RULE } from "../../src/engine/answer/needleRule";
 import type { NeedleCandidate } from "../../src/engine/types";
 import { Workspace } from "../../src/engine/workspace";
-import { heldoutTree } from "../index/heldoutTrees";
 import { type AskedNeedle, askNeedles } from "./askNeedles";
-import { needleQuestions } from "./needleQuestions";
+import { needleHaystack } from "./haystacks";
 
 /** Seeds of the fit's trees: never the niah benchmark's (bench/needle/niah.ts uses 1-9). */
 export const FIT_SEEDS = [101, 102, 103];
@@ -75,13 +74,14 @@ async function main(): Promise<void> {
   const asked: AskedNeedle[] = [];
   try {
     for (const seed of FIT_SEEDS) {
-      const { root, planted } = await heldoutTree(tokens, needles, seed);
+      const { root, questions } = await needleHaystack(tokens, needles, seed);
       const workspace = await Workspace.open(root, { storeDir: path.join(stores, String(seed)) });
       try {
         await workspace.index();
-        asked.push(...(await askNeedles(workspace, needleQuestions(planted))));
+        asked.push(...(await askNeedles(workspace, questions)));
       } finally {
         workspace.dispose();
+        await rm(root, { recursive: true, force: true });
       }
       console.error(`seed ${seed}: ${asked.length} questions so far`);
     }

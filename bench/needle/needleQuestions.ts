@@ -7,6 +7,8 @@ export type QuestionKind = "exact" | "paraphrase" | "near-miss" | "absent";
 
 export interface NeedleQuestion {
   kind: QuestionKind;
+  /** The key asked for. */
+  key: string;
   question: string;
   /** The needle that answers it; undefined when no needle does. */
   needle?: PlantedNeedle;
@@ -18,14 +20,14 @@ export function needleQuestions(planted: readonly PlantedNeedle[], absent = 4): 
   const keys = new Set(planted.map((p) => p.key));
   const questions: NeedleQuestion[] = [];
   for (const needle of planted) {
-    questions.push({ kind: "exact", question: needleQuestion(needle.key, false), needle });
-    questions.push({ kind: "paraphrase", question: needleQuestion(needle.key, true), needle });
+    questions.push({ kind: "exact", key: needle.key, question: needleQuestion(needle.key, false), needle });
+    questions.push({ kind: "paraphrase", key: needle.key, question: needleQuestion(needle.key, true), needle });
   }
   // A near miss takes one needle's adjective and the next one's noun: both words are in the tree, never together.
   for (let i = 0; i < planted.length && questions.filter((q) => q.kind === "near-miss").length < absent; i++) {
     const key = `${planted[i]!.key.split("-")[0]}-${planted[(i + 1) % planted.length]!.key.split("-")[1]}`;
-    if (!keys.has(key)) questions.push({ kind: "near-miss", question: needleQuestion(key, false) });
+    if (!keys.has(key)) questions.push({ kind: "near-miss", key, question: needleQuestion(key, false) });
   }
-  for (const key of UNUSED_KEYS.slice(0, absent)) questions.push({ kind: "absent", question: needleQuestion(key, false) });
+  for (const key of UNUSED_KEYS.slice(0, absent)) questions.push({ kind: "absent", key, question: needleQuestion(key, false) });
   return questions;
 }

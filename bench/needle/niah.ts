@@ -7,10 +7,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Workspace } from "../../src/engine/workspace";
-import { heldoutTree } from "../index/heldoutTrees";
+import type { PlantedNeedle } from "../index/heldoutTrees";
 import { answeredRight, askNeedles } from "./askNeedles";
 import { lexicalAnswer, ripgrepAnswer } from "./baselines";
-import { type QuestionKind, needleQuestions } from "./needleQuestions";
+import { asOneFile, needleHaystack } from "./haystacks";
+import type { NeedleQuestion, QuestionKind } from "./needleQuestions";
 
 const NEEDLES = 8;
 const SEED = 1;
@@ -34,51 +35,74 @@ function judged(system: string, kind: QuestionKind, needle: { file: string; line
   return { system, kind, value, location: value && got.file === needle.file && got.line === needle.line, ...(seconds === undefined ? {} : { seconds }) };
 }
 
-async function measure(tokens: number): Promise<{ outcomes: Outcome[]; indexSeconds: number; indexed: number }> {
-  const { root, planted } = await heldoutTree(tokens, NEEDLES, SEED);
+interface Layout {
+  name: string;
+  /** What is indexed: the folder, or the one file. */
+  target: string;
+  /** The folder the needles' paths are relative to. */
+  dir: string;
+  planted: PlantedNeedle[];
+}
+
+async function measureLayout(layout: Layout, questions: NeedleQuestion[]): Promise<{ outcomes: Outcome[]; indexSeconds: number; indexed: number }> {
+  const byKey = new Map(layout.planted.map((p) => [p.key, p]));
+  const asked = questions.map((q) => (q.needle ? { ...q, needle: byKey.get(q.key)! } : q));
   const store = await mkdtemp(path.join(tmpdir(), "longlens-niah-"));
-  const workspace = await Workspace.open(root, { storeDir: store });
+  const workspace = await Workspace.open(layout.target, { storeDir: store });
   try {
     const started = performance.now();
-    const indexed = (await workspace.index()).tokens;
+    const index = await workspace.index();
     const indexSeconds = (performance.now() - started) / 1000;
-    const questions = needleQuestions(planted);
-    await workspace.needle(questions[0]!.question); // warm: the model and the memory load once per process
-    const asked = await askNeedles(workspace, questions);
-    const readLine = async (file: string, line: number) => (await readFile(path.join(root, file), "utf8")).split("\n")[line - 1] ?? "";
+    if (index.tokens === 0) throw new Error(`nothing indexed in ${layout.target}`);
+    await workspace.needle(asked[0]!.question); // warm: the model and the memory load once per process
+    const answers = await askNeedles(workspace, asked);
+    const readLine = async (file: string, line: number) => (await readFile(path.join(layout.dir, file), "utf8")).split("\n")[line - 1] ?? "";
     const outcomes: Outcome[] = [];
-    for (const q of asked) {
-      const right = answeredRight(q);
-      outcomes.push({ system: "LongLens needle", kind: q.kind, ...right, seconds: q.seconds });
-      const rg = ripgrepAnswer(root, q.question);
+    for (const q of answers) {
+      outcomes.push({ system: "LongLens needle", kind: q.kind, ...answeredRight(q), seconds: q.seconds });
+      const rg = ripgrepAnswer(layout.dir, q.question);
       outcomes.push(judged("ripgrep on the asked words", q.kind, q.needle, rg, rg.seconds));
       outcomes.push(judged("lexical index alone", q.kind, q.needle, await lexicalAnswer(q.result.hits, q.question, readLine)));
     }
-    return { outcomes, indexSeconds, indexed };
+    return { outcomes, indexSeconds, indexed: index.tokens };
   } finally {
     workspace.dispose();
     await rm(store, { recursive: true, force: true });
   }
 }
 
+function table(outcomes: Outcome[]): string[] {
+  const lines = ["| system | exact: value / location | paraphrased: value / location | absent or near-miss key: no answer | p50 / p95 s |", "| --- | ---: | ---: | ---: | ---: |"];
+  for (const system of [...new Set(outcomes.map((o) => o.system))]) {
+    const mine = outcomes.filter((o) => o.system === system);
+    const share = (kinds: QuestionKind[], f: (o: Outcome) => boolean) => {
+      const of = mine.filter((o) => kinds.includes(o.kind));
+      return of.length ? `${((100 * of.filter(f).length) / of.length).toFixed(1)}` : "-";
+    };
+    const times = mine.flatMap((o) => (o.seconds === undefined ? [] : [o.seconds]));
+    const latency = times.length ? `${percentile(times, 0.5).toFixed(2)} / ${percentile(times, 0.95).toFixed(2)}` : "(within needle's)";
+    lines.push(`| ${system} | ${share(["exact"], (o) => o.value)} / ${share(["exact"], (o) => o.location)} | ${share(["paraphrase"], (o) => o.value)} / ${share(["paraphrase"], (o) => o.location)} | ${share(["near-miss", "absent"], (o) => o.value)} | ${latency} |`);
+  }
+  return lines;
+}
+
 export async function niahBench(args: string[]): Promise<string> {
   const sizes = args.filter((a) => /^\d+$/.test(a)).map(Number);
   const lines: string[] = [];
   for (const tokens of sizes.length ? sizes : [32_768, 131_072]) {
-    const { outcomes, indexSeconds, indexed } = await measure(tokens);
-    lines.push(`**${indexed.toLocaleString("en-US")} tokens** (a folder of held-out code, ${NEEDLES} needles, seed ${SEED}; indexed in ${indexSeconds.toFixed(0)} s):`, "");
-    lines.push("| system | exact: value / location | paraphrased: value / location | absent or near-miss key: no answer | p50 / p95 s |", "| --- | ---: | ---: | ---: | ---: |");
-    for (const system of [...new Set(outcomes.map((o) => o.system))]) {
-      const mine = outcomes.filter((o) => o.system === system);
-      const share = (kinds: QuestionKind[], f: (o: Outcome) => boolean) => {
-        const of = mine.filter((o) => kinds.includes(o.kind));
-        return of.length ? `${((100 * of.filter(f).length) / of.length).toFixed(1)}` : "-";
-      };
-      const times = mine.flatMap((o) => (o.seconds === undefined ? [] : [o.seconds]));
-      const latency = times.length ? `${percentile(times, 0.5).toFixed(2)} / ${percentile(times, 0.95).toFixed(2)}` : "(within needle's)";
-      lines.push(`| ${system} | ${share(["exact"], (o) => o.value)} / ${share(["exact"], (o) => o.location)} | ${share(["paraphrase"], (o) => o.value)} / ${share(["paraphrase"], (o) => o.location)} | ${share(["near-miss", "absent"], (o) => o.value)} | ${latency} |`);
+    const { root, planted, questions, distractors } = await needleHaystack(tokens, NEEDLES, SEED);
+    const single = await asOneFile(root, planted, path.join(tmpdir(), `longlens-niah-file-${tokens}`));
+    const layouts: Layout[] = [
+      { name: "a folder", target: root, dir: root, planted },
+      { name: "one file", target: single.file, dir: path.dirname(single.file), planted: single.planted },
+    ];
+    for (const layout of layouts) {
+      const { outcomes, indexSeconds, indexed } = await measureLayout(layout, questions);
+      lines.push(`**${indexed.toLocaleString("en-US")} tokens as ${layout.name}** (held-out code, ${planted.length} needles and ${distractors.length} near-miss distractors, seed ${SEED}; ${questions.length} questions; indexed in ${indexSeconds.toFixed(0)} s):`, "");
+      lines.push(...table(outcomes), "");
     }
-    lines.push("");
+    await rm(path.dirname(single.file), { recursive: true, force: true });
+    await rm(root, { recursive: true, force: true });
   }
   return lines.join("\n");
 }
