@@ -12,6 +12,9 @@ interface Saved {
 
 const SNIPPET_LINES = 6;
 
+/** Three significant digits: fused scores (reciprocal ranks) are small numbers that differ late. */
+const formatScore = (score: number) => (Math.abs(score) >= 100 ? score.toFixed(0) : score.toPrecision(3));
+
 function apply(state: PanelState<HitsData>): void {
   if (state.status !== "ready") {
     showMessage(state.message, state.status === "error" ? "error" : "info");
@@ -67,9 +70,9 @@ function hitItem(hit: HitRow, index: number, count: number, best: number): HTMLL
       role: "option",
       tabindex: -1,
       "data-index": index,
-      "aria-label": `${index + 1} of ${count}: ${where}, score ${hit.score.toFixed(2)}, found by ${hit.sources.join(", ")}`,
+      "aria-label": `${index + 1} of ${count}: ${where}, score ${formatScore(hit.score)}, found by ${hit.sources.join(", ")}`,
     },
-    h("div", { class: "where" }, h("span", { class: "link" }, where), h("span", { class: "score" }, hit.score.toFixed(2))),
+    h("div", { class: "where" }, h("span", { class: "link" }, where), h("span", { class: "score" }, formatScore(hit.score))),
     h("div", { class: "bar", "aria-hidden": "true" }, fill),
     h("div", { class: "sources" }, ...hit.sources.map((source) => h("span", { class: `chip ${source}` }, source))),
     h("pre", { class: "snippet" }, snippet),
