@@ -1,6 +1,6 @@
 // `inspect`, model-backed: a window of a file's tokens run through the shipped graphs in attention mode,
 // returned as the panels draw it (pooled maps for the grid, full rows for one token, REPO positions and folds).
-// Graphs load once per variant and stay loaded, so the extension's panels answer each click quickly.
+// Graphs load once per variant and stay loaded (until an idle spell, if asked), so each click answers quickly.
 import { performance } from "node:perf_hooks";
 import { MAX_INSPECT_TOKENS, type InspectResult, type InspectVariant, type LayerPositions } from "../../shared/inspectData";
 import type { Packed } from "../../shared/packed";
