@@ -29,9 +29,8 @@ export function askText(result: AskResult): string {
 
 export function needleText(result: NeedleResult): string {
   if (result.answer === "") {
-    const why = result.reason ? `no answer: ${printable(result.reason)}\n` : "";
-    if (result.hits.length === 0) return why || "no matches\n";
-    return `${why}${why ? "  best line: " : ""}${printable(result.file)}:${result.line} (confidence ${result.confidence.toFixed(2)})\n`;
+    const why = `no answer${result.reason ? `: ${printable(result.reason)}` : ""}\n`;
+    return result.hits.length === 0 ? why : `${why}  best lexical line: ${printable(result.file)}:${result.line}\n`;
   }
   const answers = result.answers?.length ? result.answers : [{ ...result, column: result.column ?? 1 }];
   return answers.map((a) => `${printable(a.answer)}\n  at ${printable(a.file)}:${a.line}:${a.column} (confidence ${a.confidence.toFixed(2)})\n`).join("");
