@@ -1,8 +1,9 @@
 // How a candidate's answer is scored and how sure LongLens is of it: fitted on held-out needles
 // (bench/needle/fitNeedle.ts, never the benchmark's or the tests' needles), which prints these numbers.
-// Fit of 2026-12-01, 96 questions on 3 trees of 32K held-out tokens: every answer that passed the key and copy
-// checks was right (72 of 72; the 24 absent and near-miss keys got none), at every memory weight and
-// threshold tried, so the memory's votes get no weight and the confidence is the rule of succession's 73/74.
+// Fit of 2026-12-01, 96 questions on 3 trees of 32K held-out tokens with 12 needles and their near-miss
+// distractors each: every answer that passed the key and copy checks was right (72 of 72; the 24 absent and
+// near-miss keys got none), at every memory weight and threshold tried, so the memory's votes get no weight and
+// the confidence is the rule of succession's 73/74 (reliability: 72 answers at 0.99, 72 right).
 
 export const NEEDLE_RULE = {
   /** score = mean token log-probability of the answer + memoryWeight * the place's share of the memory's votes. */
