@@ -11,9 +11,7 @@ import { type QuestionSet, installCodebase, installPackage } from "./questionSet
 /** Extra packages (any licence-clean public code will do: only time is measured here). */
 const EXTRA: QuestionSet["install"][] = [
   { registry: "npm", package: "axios", version: "1.7.9" },
-  { registry: "npm", package: "markdown-it", version: "14.1.0" },
   { registry: "pypi", package: "click", version: "8.1.7" },
-  { registry: "pypi", package: "httpx", version: "0.27.2" },
 ];
 
 export async function scaleLatency(sets: readonly QuestionSet[], packages: string, storeDir: string, log: (line: string) => void): Promise<string> {

@@ -5,8 +5,8 @@
  * reports when these constants differ from what the fit finds.
  */
 export const ASK_SIGNALS = {
-  damping: 60,
-  weights: { lexical: 1, enriched: 1, head: 1 },
+  damping: 5,
+  weights: { lexical: 1, enriched: 0.5, head: 0.25 },
 };
 
 /** Candidates each signal contributes to the fusion. */

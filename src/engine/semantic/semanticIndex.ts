@@ -33,6 +33,7 @@ export class SemanticIndex {
     readonly ids: readonly string[],
     private readonly vectors: Float32Array,
     private readonly idf: Float32Array,
+    private readonly mean: Float32Array,
   ) {}
 
   static build(model: StaticModel, chunks: readonly SemanticChunk[], text: (chunk: SemanticChunk) => string = enrichedText): SemanticIndex {
@@ -43,7 +44,12 @@ export class SemanticIndex {
     for (let id = 0; id < model.vocab; id++) idf[id] = Math.log(1 + chunks.length / (1 + df[id]!));
     const vectors = new Float32Array(chunks.length * model.dims);
     tokens.forEach((ids, row) => vectors.set(embedIds(model, ids, idf), row * model.dims));
-    return new SemanticIndex(model, chunks.map((chunk) => chunk.id), vectors, idf);
+    // Every mean of token rows shares one large direction (MiniLM's outputs are anisotropic); cosines that
+    // keep it barely tell chunks apart, so the workspace's mean chunk vector is taken out of every vector.
+    const mean = new Float32Array(model.dims);
+    for (let row = 0; row < chunks.length; row++) for (let d = 0; d < model.dims; d++) mean[d]! += vectors[row * model.dims + d]! / chunks.length;
+    for (let row = 0; row < chunks.length; row++) centre(vectors.subarray(row * model.dims, (row + 1) * model.dims), mean);
+    return new SemanticIndex(model, chunks.map((chunk) => chunk.id), vectors, idf, mean);
   }
 
   get dims(): number {
@@ -52,7 +58,9 @@ export class SemanticIndex {
 
   /** The question's vector (all zeros when none of its words is known). */
   embedQuestion(question: string): Float32Array {
-    return embedIds(this.model, this.model.tokenIds(codeWords(question)), this.idf);
+    const ids = this.model.tokenIds(codeWords(question));
+    const vector = embedIds(this.model, ids, this.idf);
+    return ids.length > 0 ? centre(vector, this.mean) : vector;
   }
 
   /** Cosine of every chunk with the question, in `ids` order. */
@@ -81,11 +89,21 @@ export class SemanticIndex {
   }
 }
 
-function embedIds(model: StaticModel, ids: readonly number[], idf: Float32Array): Float32Array {
-  const vector = new Float32Array(model.dims);
-  for (const id of ids) model.addRow(vector, id, idf[id]!);
+/** `vector` minus `mean`, back to unit length, in place. */
+function centre(vector: Float32Array, mean: Float32Array): Float32Array {
+  for (let d = 0; d < vector.length; d++) vector[d]! -= mean[d]!;
+  return normalise(vector);
+}
+
+function normalise(vector: Float32Array): Float32Array {
   let norm = 0;
   for (const x of vector) norm += x * x;
   if (norm > 0) for (let d = 0; d < vector.length; d++) vector[d]! /= Math.sqrt(norm);
   return vector;
+}
+
+function embedIds(model: StaticModel, ids: readonly number[], idf: Float32Array): Float32Array {
+  const vector = new Float32Array(model.dims);
+  for (const id of ids) model.addRow(vector, id, idf[id]!);
+  return normalise(vector);
 }
