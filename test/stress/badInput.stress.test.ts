@@ -5,11 +5,9 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, test } from "node:test";
 import { KINDS, writeLines, writeMinified } from "./corpus";
-import { type Kind, type Outcome, measured, outcomeTable, permissionProblem, runKind, writeReadmeTable } from "./harness";
+import { type Kind, MAX_RSS_MIB, type Outcome, measured, outcomeTable, permissionProblem, runKind, writeReadmeTable } from "./harness";
 import { tempDir } from "../fixtures/fixtureTrees";
 
-/** Peak memory allowed for indexing any single file up to the 256 MiB limit. */
-const MAX_RSS_MIB = 1024;
 /** Peak memory allowed for reading and chunking alone: the chunks of a window, never the file. */
 const MAX_READER_RSS_MIB = 256;
 const MiB = 1_048_576;
