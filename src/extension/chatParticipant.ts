@@ -24,7 +24,7 @@ export function registerChatParticipant(context: vscode.ExtensionContext, servic
   if (typeof vscode.chat?.createChatParticipant !== "function") return;
   const participant = vscode.chat.createChatParticipant(PARTICIPANT_ID, chatHandler(services));
   participant.iconPath = new vscode.ThemeIcon("search");
-  participant.followupProvider = { provideFollowups: followups };
+  participant.followupProvider = { provideFollowups: chatFollowups };
   context.subscriptions.push(participant);
 }
 
@@ -84,11 +84,21 @@ async function askReply(services: Services, folders: Folders, question: string, 
 /** A few sentences from a language model, given only the top hits; the hits above stand without it. */
 async function composeAnswer(question: string, hits: LocatedHit[], stream: vscode.ChatResponseStream, token: vscode.CancellationToken) {
   if (!vscode.workspace.getConfiguration("longlens").get<boolean>("chat.useLanguageModel", true)) return;
-  const [model] = await vscode.lm.selectChatModels();
-  if (!model) {
-    stream.markdown("\n\n_No language model is available in VS Code, so LongLens answers with the hits alone._");
-    return;
+  try {
+    const [model] = await vscode.lm.selectChatModels();
+    if (!model) {
+      stream.markdown("\n\n_No language model is available in VS Code, so LongLens answers with the hits alone._");
+      return;
+    }
+    await streamAnswer(model, question, hits, stream, token);
+  } catch (error) {
+    // No consent, quota, model gone: the hits are the answer.
+    const why = error instanceof vscode.LanguageModelError ? `${error.code}: ${error.message}` : describeError(error);
+    stream.markdown(text(`\n\nNo composed answer (${why}); the hits above are LongLens's answer.`));
   }
+}
+
+async function streamAnswer(model: vscode.LanguageModelChat, question: string, hits: LocatedHit[], stream: vscode.ChatResponseStream, token: vscode.CancellationToken) {
   const used = hits.slice(0, MODEL_HITS);
   const excerpts = used.map((hit, i) => `[${i + 1}] ${vscode.workspace.asRelativePath(hit.uri)}:${hit.startLine}-${hit.endLine}\n${hit.snippet.slice(0, MODEL_SNIPPET_CHARS)}`);
   const prompt = [
@@ -98,25 +108,20 @@ async function composeAnswer(question: string, hits: LocatedHit[], stream: vscod
     ...excerpts,
   ].join("\n\n");
   stream.progress(`Composing a short answer with ${model.name} from the top ${used.length} hits…`);
-  try {
-    const response = await model.sendRequest(
-      [vscode.LanguageModelChatMessage.User(prompt)],
-      { justification: `LongLens sends the top ${used.length} hits it found in your code (and nothing else) to compose a short answer.` },
-      token,
-    );
-    stream.markdown(`\n\n**Answer** (${text(model.name).value}, from the hits only):\n\n`);
-    let answer = "";
-    for await (const part of response.text) {
-      answer += part;
-      stream.markdown(part);
-    }
-    const cited = [...new Set([...answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])))].filter((n) => n >= 1 && n <= used.length).sort((a, b) => a - b);
-    stream.markdown(`\n\n_Hits used: ${cited.length > 0 ? cited.join(", ") : "none cited"}._`);
-  } catch (error) {
-    // No consent, quota, model gone: the hits are the answer.
-    const why = error instanceof vscode.LanguageModelError ? `${error.code}: ${error.message}` : describeError(error);
-    stream.markdown(text(`\n\nNo composed answer (${why}); the hits above are LongLens's answer.`));
+  const response = await model.sendRequest(
+    [vscode.LanguageModelChatMessage.User(prompt)],
+    { justification: `LongLens sends the top ${used.length} hits it found in your code (and nothing else) to compose a short answer.` },
+    token,
+  );
+  stream.markdown(`\n\n**Answer** (${text(model.name).value}, from the hits only):\n\n`);
+  let answer = "";
+  for await (const part of response.text) {
+    answer += part;
+    stream.markdown(part);
   }
+  // The hits it cites, by their numbers in the list above (the prompt numbers them the same way).
+  const cited = [...new Set([...answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])))].filter((n) => n >= 1 && n <= used.length).sort((a, b) => a - b);
+  stream.markdown(`\n\n_Hits used: ${cited.length > 0 ? cited.join(", ") : "none cited"}._`);
 }
 
 async function needleReply(folders: Folders, question: string, stream: vscode.ChatResponseStream, signal: AbortSignal) {
@@ -156,7 +161,7 @@ async function needleReply(folders: Folders, question: string, stream: vscode.Ch
   }
 }
 
-function followups(result: vscode.ChatResult): vscode.ChatFollowup[] {
+export function chatFollowups(result: vscode.ChatResult): vscode.ChatFollowup[] {
   const metadata = (result as Partial<LongLensChatResult>).metadata;
   if (!metadata?.question) return [];
   return metadata.command === "ask"

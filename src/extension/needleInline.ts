@@ -135,12 +135,14 @@ function hoverFor(needle: LocatedNeedle, evidence: MemoryHit | undefined, docume
   if (!evidence) {
     md.appendMarkdown("_The memory points at no slot written at this line: the answer rests on the lexical index and the model's reading._\n\n");
   } else {
-    md.appendMarkdown(`**Evidence:** the question's strongest memory reads (${evidence.votes.toFixed(2)} votes), all written by the chunk at `);
+    md.appendMarkdown(`**Evidence:** the question's strongest memory reads (${evidence.votes.toFixed(2)} votes), each last written inside the chunk at `);
     md.appendMarkdown(`${link(needle, evidence.file, evidence.startLine, `${evidence.file}:${evidence.startLine}-${evidence.endLine}`)}\n\n`);
-    md.appendMarkdown("| slot | weight | writes | written by |\n|---|---:|---:|---|\n");
+    // Shard names are content hashes: worth a column only when the reads come from several shards.
+    const shards = new Set(evidence.slots.map((slot) => slot.shard)).size > 1;
+    md.appendMarkdown(`| ${shards ? "shard | " : ""}slot | weight | writes | written at |\n|${shards ? "---|" : ""}---:|---:|---:|---|\n`);
     for (const slot of [...evidence.slots].sort((a, b) => b.weight - a.weight).slice(0, HOVER_SLOTS)) {
       const writer = link(needle, slot.writer.path, slot.writer.line, `${slot.writer.path}:${slot.writer.line}`);
-      md.appendMarkdown(`| ${escapeMarkdown(slot.shard)} #${slot.slot} | ${slot.weight.toFixed(3)} | ${slot.writes} | ${writer} |\n`);
+      md.appendMarkdown(`| ${shards ? `${escapeMarkdown(slot.shard)} | ` : ""}${slot.slot} | ${slot.weight.toFixed(3)} | ${slot.writes} | ${writer} |\n`);
     }
     md.appendMarkdown("\n");
     if (evidence.file === needle.file) {

@@ -91,7 +91,8 @@ export class IndexStatusBar implements vscode.Disposable {
     }
     const state = this.current;
     const words = this.state === "indexing" ? `indexing: ${this.detail}` : this.state === "error" ? "index failed" : this.summary;
-    this.item.text = `${ICONS[state]} LongLens: ${words}${state === "stale" ? " (stale)" : ""}`;
+    const restricted = vscode.workspace.isTrusted ? "" : " (restricted)";
+    this.item.text = `${ICONS[state]} LongLens: ${words}${state === "stale" ? " (stale)" : ""}${restricted}`;
     this.item.backgroundColor = this.state === "error" ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
     const tooltip = new vscode.MarkdownString();
     const line = (text: string) => tooltip.appendText(text).appendMarkdown("\n\n");

@@ -11,6 +11,7 @@ const serverUrl = requiredEnv("LONGLENS_E2E_URL");
 const workspace = requiredEnv("LONGLENS_E2E_WORKSPACE");
 const fixture = requiredEnv("LONGLENS_E2E_FIXTURE");
 const artifacts = requiredEnv("LONGLENS_E2E_ARTIFACTS");
+const logs = requiredEnv("LONGLENS_E2E_LOGS");
 
 /**
  * A file whose name and contents are HTML, added to the workspace copy by the test (such a name cannot be
@@ -27,6 +28,13 @@ const FIXTURE_FILES = 5;
 const QUESTION = "parse a duration string like 1h30m into milliseconds";
 const ANSWER_FILE = "src/duration.ts";
 const ANSWER_LINE = 15;
+/** "LongLens: 5 files · 1,234 tokens · 1 memory shard", the status bar after an index. */
+const indexedStatus = (files: number) => new RegExp(`LongLens: ${files} files · [\\d,]+ tokens · \\d+ memory shards?$`);
+/** Written once the workspace is indexed (the automatic re-index must pick it up); Find Needle asks for its value. */
+const NEEDLE_FILE = "src/limits.ts";
+const NEEDLE_TEXT = "// Limits the scheduler enforces.\n// One of the special magic numbers for misty-harbor is: 4817263.\nexport const MAX_JOBS = 16;\n";
+const NEEDLE_QUESTION = "what is the special magic number for the misty harbor?";
+const NEEDLE_ANSWER = "4817263";
 
 function requiredEnv(name: string): string {
   const value = process.env[name];
@@ -123,8 +131,24 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
     await workbench.runCommand("LongLens: Index Workspace");
     const message = await workbench.waitForNotification("LongLens indexed", 120_000);
     assert.match(message, new RegExp(`LongLens indexed ${FIXTURE_FILES} files, \\d+ chunks \\(.*\\) in [\\d.]+ s`));
-    const statusText = await workbench.statusBarItem("LongLens:").innerText();
-    assert.match(statusText, new RegExp(`LongLens: ${FIXTURE_FILES} files`));
+    const statusText = (await workbench.statusBarItem("LongLens:").innerText()).trim();
+    assert.match(statusText, indexedStatus(FIXTURE_FILES));
+  });
+
+  step("a file added to the workspace is indexed by itself; the status bar goes stale, then shows the new count", 120_000, async () => {
+    await writeFile(path.join(workspace, NEEDLE_FILE), NEEDLE_TEXT);
+    const shown = await workbench.watchStatusBarItem("LongLens:", (text) => indexedStatus(FIXTURE_FILES + 1).test(text), 90_000);
+    console.log(`[e2e] status bar after the edit: ${shown.join(" | ")}`);
+    assert.ok(shown.some((text) => text.endsWith("(stale)")), `the status bar never said stale:\n${shown.join("\n")}`);
+    // Its menu.
+    await workbench.statusBarItem("LongLens:").click();
+    await workbench.quickInputRows.filter({ hasText: "Pause Automatic Indexing" }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    const entries = await workbench.quickInputRows.allInnerTexts();
+    for (const entry of ["Re-index", "Clear Index", "Open Attention Inspector"]) {
+      assert.ok(entries.some((text) => text.includes(entry)), `the menu lacks ${entry}: ${entries.join(" / ")}`);
+    }
+    await screenshot("status-menu");
+    await page.keyboard.press("Escape");
   });
 
   step("Ask the Codebase lists the answer and opens it", 90_000, async () => {
@@ -167,6 +191,41 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
     await workbench.openFromExplorer("queue.ts");
     await answer.click();
     await workbench.waitForActiveTab(path.basename(ANSWER_FILE));
+  });
+
+  step("Find Needle jumps to the value and shows it inline: answer and confidence after the line, evidence on hover, the other candidates in a peek", 150_000, async () => {
+    await workbench.openFromExplorer("queue.ts"); // nothing selected: the question comes from the input box
+    await workbench.runCommand("LongLens: Find Needle");
+    await workbench.answerInputBox("Find a needle", NEEDLE_QUESTION);
+    const message = await workbench.waitForNotification(`“${NEEDLE_ANSWER}” at ${NEEDLE_FILE}:2`, 90_000);
+    assert.match(message, /confidence \d+%/);
+    await workbench.waitForActiveTab(path.basename(NEEDLE_FILE));
+    await workbench.waitForCursorWithin(2, 2);
+    const deadline = Date.now() + UI_TIMEOUT_MS;
+    let notes: string[] = [];
+    while (!notes.some((text) => text.startsWith(`LongLens: ${NEEDLE_ANSWER} · confidence `))) {
+      assert.ok(Date.now() < deadline, `no after-line decoration with the answer; decorations: ${JSON.stringify(notes)}`);
+      await page.waitForTimeout(200);
+      notes = await workbench.afterDecorationTexts();
+    }
+    const value = await workbench.textPosition(NEEDLE_ANSWER);
+    assert.ok(value, "the editor does not show the value");
+    await page.mouse.move(value.x, value.y);
+    const hover = page.locator(".monaco-hover", { hasText: "LongLens needle" }).first();
+    await hover.waitFor({ timeout: UI_TIMEOUT_MS });
+    const hoverText = await hover.innerText();
+    assert.match(hoverText, new RegExp(`${NEEDLE_ANSWER} · confidence \\d+%`));
+    assert.match(hoverText, /Evidence|The memory points at no slot/);
+    console.log(`[e2e] needle hover: ${hoverText.replace(/\s+/g, " ").slice(0, 400)}`);
+    await page.waitForTimeout(600); // the hover fades in
+    await snapshot("needle");
+    await page.mouse.move(700, 5);
+    await workbench.runCommand("LongLens: Show Other Needle Candidates");
+    const peek = page.locator(".peekview-widget").first();
+    await peek.waitFor({ timeout: UI_TIMEOUT_MS });
+    await peek.locator(".monaco-list-row").first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await screenshot("needle-peek");
+    await page.keyboard.press("Escape");
   });
 
   step("the Attention Inspector draws a 2,000-token window; a token shows what it attends to; HTML stays text", 180_000, async () => {
@@ -256,7 +315,22 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
   });
 
   step("the workspace folder gained no files (the index lives in extension storage)", 10_000, async () => {
-    const expected = [...(await listFiles(fixture)), HOSTILE_FILE].sort();
+    const expected = [...(await listFiles(fixture)), HOSTILE_FILE, NEEDLE_FILE].sort();
     assert.deepEqual(await listFiles(workspace), expected);
+  });
+
+  step("the extension host logged no error from LongLens", 10_000, async () => {
+    const files = (await listFiles(logs)).filter((file) => /exthost[^/]*\.log$/.test(path.basename(file)));
+    assert.ok(files.length > 0, `no extension host log under ${logs}`);
+    const errors: string[] = [];
+    for (const file of files) {
+      const lines = (await readFile(path.join(logs, file), "utf8")).split("\n");
+      // An error line and the stack under it: the stack names the extension's files when the error is ours.
+      lines.forEach((line, i) => {
+        const entry = lines.slice(i, i + 8).join("\n");
+        if (/\[error\]/i.test(line) && /longlens/i.test(entry)) errors.push(entry);
+      });
+    }
+    assert.deepEqual(errors, [], `errors in the extension host log:\n${errors.join("\n")}`);
   });
 });

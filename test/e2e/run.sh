@@ -85,7 +85,7 @@ echo "[e2e] code-server at $URL, workspace $WORKSPACE"
 
 status=0
 LONGLENS_E2E_URL="$URL" LONGLENS_E2E_WORKSPACE="$WORKSPACE" LONGLENS_E2E_FIXTURE="$FIXTURE" \
-  LONGLENS_E2E_ARTIFACTS="$ARTIFACTS" \
+  LONGLENS_E2E_ARTIFACTS="$ARTIFACTS" LONGLENS_E2E_LOGS="$USER_DATA_DIR/logs" \
   node --import tsx --test --test-reporter=spec "$E2E/longlens.e2e.test.ts" || status=$?
 if [ "$status" -ne 0 ]; then
   # The workbench's and extension host's logs say why a command did nothing or failed.

@@ -133,4 +133,47 @@ export class Workbench {
   editorDecorations(): Locator {
     return this.page.locator('.monaco-editor [class*="TextEditorDecorationType"]');
   }
+
+  /**
+   * The text of every after-line decoration in the editors: extensions' `after.contentText` is drawn by a CSS
+   * ::after rule on an empty span, so it is read from the computed style, not from the DOM's text.
+   */
+  afterDecorationTexts(): Promise<string[]> {
+    // A string: this project's Node-only type-check has no DOM types; the page has the DOM.
+    return this.page.evaluate<string[]>(`[...document.querySelectorAll('.monaco-editor .view-line [class*="TextEditorDecorationType"]')]
+      .map((element) => getComputedStyle(element, "::after").content)
+      .filter((content) => content !== "none" && content !== "normal" && content !== "")
+      .map((content) => content.replace(/^"|"$/g, ""))`);
+  }
+
+  /** Polls the status bar entry containing `text` until `done` holds for its text; returns every text it showed. */
+  async watchStatusBarItem(text: string | RegExp, done: (shown: string) => boolean, timeout = UI_TIMEOUT_MS): Promise<string[]> {
+    const seen: string[] = [];
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const shown = (await this.statusBarItem(text).innerText().catch(() => "")).trim();
+      if (shown && seen.at(-1) !== shown) seen.push(shown);
+      if (done(shown)) return seen;
+      if (Date.now() > deadline) throw new Error(`the status bar never showed what was awaited; it showed:\n${seen.join("\n")}`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /** The middle of `text` where an editor line shows it (to hover exactly there), or undefined. */
+  textPosition(text: string): Promise<{ x: number; y: number } | undefined> {
+    return this.page.evaluate<{ x: number; y: number } | undefined>(`(() => {
+      const wanted = ${JSON.stringify(text)};
+      for (const span of document.querySelectorAll(".monaco-editor .view-line span span")) {
+        const node = span.firstChild;
+        const at = node?.textContent?.indexOf(wanted) ?? -1;
+        if (!node || at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + wanted.length);
+        const box = range.getBoundingClientRect();
+        return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+      }
+      return undefined;
+    })()`);
+  }
 }
