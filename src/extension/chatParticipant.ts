@@ -5,7 +5,7 @@ import * as vscode from "vscode";
 import { describeError } from "../engine/errors";
 import { questionProblem } from "../engine/workspace";
 import { askFolders, type LocatedHit } from "./askCommand";
-import { needleEvidence, needleFolders } from "./needleCommand";
+import { needleEvidence, needleFolders, strongestSlots } from "./needleResults";
 import { indexedWorkspaces } from "./questionFlow";
 import type { Services } from "./services";
 
@@ -146,7 +146,7 @@ async function needleReply(folders: Folders, question: string, stream: vscode.Ch
   stream.anchor(location, `${vscode.workspace.asRelativePath(needle.uri)}:${needle.line}${needle.column ? `:${needle.column}` : ""}`);
   const evidence = await needleEvidence(folders, needle).catch(() => undefined);
   if (evidence) {
-    const strongest = [...evidence.slots].sort((a, b) => b.weight - a.weight).slice(0, 3);
+    const strongest = strongestSlots(evidence, 3);
     stream.markdown(text(`\n\nThe memory's strongest reads for the question (${strongest.map((s) => `slot ${s.slot}, weight ${s.weight.toFixed(3)}`).join("; ")}) were written by `));
     stream.anchor(new vscode.Location(vscode.Uri.joinPath(needle.folderUri, evidence.file), new vscode.Range(evidence.startLine - 1, 0, evidence.endLine - 1, 0)), `${evidence.file}:${evidence.startLine}-${evidence.endLine}`);
   }

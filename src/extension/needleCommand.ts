@@ -1,42 +1,14 @@
 // "LongLens: Find Needle": asks for the value a question names (the selection, else an input box), jumps to
 // the model's answer and shows it inline (needleInline.ts); "no answer" is said plainly, with the engine's reason.
 import * as vscode from "vscode";
-import { memoryPrompt } from "../engine/answer/answerNeedle";
 import { describeError } from "../engine/errors";
-import type { MemoryHit, NeedleResult } from "../engine/types";
-import type { FolderWorkspace } from "./folderWorkspaces";
 import { NeedleInline } from "./needleInline";
+import { needleEvidence, needleFolders } from "./needleResults";
 import { questionForFolders, revealLines } from "./questionFlow";
 import { registerCommand } from "./registerCommand";
 import type { Services } from "./services";
 
-export interface LocatedNeedle extends NeedleResult {
-  question: string;
-  /** The answer's file, and the folder its paths are relative to. */
-  uri: vscode.Uri;
-  folderUri: vscode.Uri;
-}
-
-/** The best answer over every folder: an answer beats none, then the higher confidence; without any, the best lexical line. */
-export async function needleFolders(folders: FolderWorkspace[], question: string, signal?: AbortSignal): Promise<LocatedNeedle | undefined> {
-  let best: LocatedNeedle | undefined;
-  for (const { folder, workspace } of folders) {
-    const result = await workspace.needle(question, signal ? { signal } : {});
-    if (result.file === "") continue;
-    const located = { ...result, question, uri: vscode.Uri.joinPath(folder.uri, result.file), folderUri: folder.uri };
-    const better = !best || (located.answer !== "" && (best.answer === "" || located.confidence > best.confidence));
-    if (better) best = located;
-  }
-  return best;
-}
-
-/** The memory's evidence for a needle: the chunk of the reading its slot reads vote for, at the answer if any. */
-export async function needleEvidence(folders: FolderWorkspace[], needle: LocatedNeedle): Promise<MemoryHit | undefined> {
-  const entry = folders.find(({ folder }) => folder.uri.toString() === needle.folderUri.toString());
-  if (!entry) return undefined;
-  const hits = await entry.workspace.memoryHits(memoryPrompt(needle.question));
-  return hits.find((hit) => hit.file === needle.file && hit.startLine <= needle.line && needle.line <= hit.endLine);
-}
+export type { LocatedNeedle } from "./needleResults";
 
 /** "the selected text" as a question, or undefined when nothing usable is selected. */
 function selectedQuestion(): string | undefined {

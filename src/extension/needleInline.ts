@@ -4,7 +4,7 @@
 import * as vscode from "vscode";
 import { describeError, LongLensError } from "../engine/errors";
 import type { MemoryHit } from "../engine/types";
-import type { LocatedNeedle } from "./needleCommand";
+import { type LocatedNeedle, strongestSlots } from "./needleResults";
 
 const PEEK_COMMAND = "longlens.showNeedleCandidates";
 /** Slot reads and chunk lines the hover shows at most: enough to judge, short enough to read. */
@@ -140,7 +140,7 @@ function hoverFor(needle: LocatedNeedle, evidence: MemoryHit | undefined, docume
     // Shard names are content hashes: worth a column only when the reads come from several shards.
     const shards = new Set(evidence.slots.map((slot) => slot.shard)).size > 1;
     md.appendMarkdown(`| ${shards ? "shard | " : ""}slot | weight | writes | written at |\n|${shards ? "---|" : ""}---:|---:|---:|---|\n`);
-    for (const slot of [...evidence.slots].sort((a, b) => b.weight - a.weight).slice(0, HOVER_SLOTS)) {
+    for (const slot of strongestSlots(evidence, HOVER_SLOTS)) {
       const writer = link(needle, slot.writer.path, slot.writer.line, `${slot.writer.path}:${slot.writer.line}`);
       md.appendMarkdown(`| ${shards ? `${escapeMarkdown(slot.shard)} | ` : ""}${slot.slot} | ${slot.weight.toFixed(3)} | ${slot.writes} | ${writer} |\n`);
     }
