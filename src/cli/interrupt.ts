@@ -4,7 +4,6 @@
 import os from "node:os";
 import { LongLensError } from "../engine/errors";
 
-export const INTERRUPTED = "INTERRUPTED";
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 export class Interrupted extends LongLensError {
@@ -12,7 +11,7 @@ export class Interrupted extends LongLensError {
   readonly exitStatus: number;
 
   constructor(signal: NodeJS.Signals) {
-    super(`Interrupted by ${signal}; the previous index is unchanged.`, INTERRUPTED);
+    super(`Interrupted by ${signal}; the previous index is unchanged.`, "INTERRUPTED");
     this.exitStatus = 128 + os.constants.signals[signal];
   }
 }

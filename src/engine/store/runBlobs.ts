@@ -27,10 +27,6 @@ export class RunBlobs {
     return new Set(this.present.keys());
   }
 
-  has(chunksKey: string): boolean {
-    return this.present.has(chunksKey);
-  }
-
   /** The blob of `wanted` contents (the very blob named by `wanted`'s hash when given), checked; undefined if bad. */
   checked(chunksKey: string, wantedSha256?: string): Promise<BlobRef | undefined> {
     const ref = this.present.get(chunksKey);
