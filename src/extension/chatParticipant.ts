@@ -94,7 +94,7 @@ async function composeAnswer(question: string, hits: LocatedHit[], stream: vscod
   } catch (error) {
     // No consent, quota, model gone: the hits are the answer.
     const why = error instanceof vscode.LanguageModelError ? `${error.code}: ${error.message}` : describeError(error);
-    stream.markdown(text(`\n\nNo composed answer (${why}); the hits above are LongLens's answer.`));
+    stream.markdown(new vscode.MarkdownString("\n\n").appendText(`No composed answer (${why}); the hits above are LongLens's answer.`));
   }
 }
 
@@ -147,7 +147,7 @@ async function needleReply(folders: Folders, question: string, stream: vscode.Ch
   const evidence = await needleEvidence(folders, needle).catch(() => undefined);
   if (evidence) {
     const strongest = strongestSlots(evidence, 3);
-    stream.markdown(text(`\n\nThe memory's strongest reads for the question (${strongest.map((s) => `slot ${s.slot}, weight ${s.weight.toFixed(3)}`).join("; ")}) were written by `));
+    stream.markdown(new vscode.MarkdownString("\n\n").appendText(`The memory's strongest reads for the question (${strongest.map((s) => `slot ${s.slot}, weight ${s.weight.toFixed(3)}`).join("; ")}) were written by `));
     stream.anchor(new vscode.Location(vscode.Uri.joinPath(needle.folderUri, evidence.file), new vscode.Range(evidence.startLine - 1, 0, evidence.endLine - 1, 0)), `${evidence.file}:${evidence.startLine}-${evidence.endLine}`);
   }
   const others = (needle.candidates ?? []).filter((c) => c.file !== needle.file || c.line !== needle.line);

@@ -24,7 +24,7 @@ interface Recorded {
 function recordingStream(): { stream: vscode.ChatResponseStream; recorded: Recorded } {
   const recorded: Recorded = { progress: [], markdown: "", anchors: [], references: [], buttons: [] };
   const stream = {
-    markdown: (value: string | vscode.MarkdownString) => void (recorded.markdown += typeof value === "string" ? value : value.value),
+    markdown: (value: string | vscode.MarkdownString) => void (recorded.markdown += typeof value === "string" ? value : asText(value)),
     anchor: (target: vscode.Uri | vscode.Location, title?: string) => void recorded.anchors.push(title === undefined ? { target } : { target, title }),
     reference: (target: vscode.Uri | vscode.Location) => void recorded.references.push(target),
     progress: (message: string) => void recorded.progress.push(message),
@@ -33,6 +33,11 @@ function recordingStream(): { stream: vscode.ChatResponseStream; recorded: Recor
     push: () => undefined,
   } satisfies vscode.ChatResponseStream;
   return { stream, recorded };
+}
+
+/** What appendText wrote, as the reader sees it: it escapes Markdown and turns spaces into &nbsp;. */
+function asText(markdown: vscode.MarkdownString): string {
+  return markdown.value.replace(/&nbsp;/g, " ").replace(/\\(.)/g, "$1");
 }
 
 function fileOf(target: vscode.Uri | vscode.Location): string {
