@@ -34,7 +34,7 @@ test("a question naming an identifier finds the file that defines it first", asy
   assert.ok(hits.some((hit) => hit.file === "src/server/requestRouter.ts"), "the file using it ranks too");
   assert.ok(hits.length <= 10);
   for (const [i, hit] of hits.entries()) {
-    assert.deepEqual(hit.sources, ["lexical"]);
+    assert.ok(hit.sources.includes("lexical") || hit.sources.includes("semantic"), hit.sources.join());
     assert.ok(hit.snippet.split("\n").length <= 12);
     assert.equal(hit.endLine - hit.startLine + 1, hit.snippet.split("\n").length);
     if (i > 0) assert.ok(hit.score <= hits[i - 1]!.score);

@@ -56,9 +56,13 @@ export class SemanticIndex {
     return this.model.dims;
   }
 
-  /** The question's vector (all zeros when none of its words is known). */
+  /**
+   * The question's vector; all zeros (no semantic ranking) when the vocabulary holds none of its words whole:
+   * WordPiece pieces of unknown words alone (`zyzzyva` -> zy ##zz ##y ##va) would rank noise.
+   */
   embedQuestion(question: string): Float32Array {
-    const ids = this.model.tokenIds(codeWords(question));
+    const words = codeWords(question);
+    const ids = this.model.knowsAWord(words) ? this.model.tokenIds(words) : [];
     const vector = embedIds(this.model, ids, this.idf);
     return ids.length > 0 ? centre(vector, this.mean) : vector;
   }

@@ -66,6 +66,14 @@ export class StaticModel {
     return ids.filter((_, i) => tokens[i] !== "[UNK]");
   }
 
+  /** Whether any of the words is one the vocabulary holds whole (not cut into WordPiece pieces). */
+  knowsAWord(words: string): boolean {
+    if (words === "") return false;
+    const { tokens } = this.tokenizer.encode(words, { add_special_tokens: false });
+    const piece = (i: number): boolean => tokens[i]?.startsWith("##") ?? false;
+    return tokens.some((token, i) => token !== "[UNK]" && !piece(i) && !piece(i + 1));
+  }
+
   /** Adds `weight` x the row of token `id` into `into`. */
   addRow(into: Float32Array, id: number, weight: number): void {
     const scale = this.scales[id]! * weight;
