@@ -15,7 +15,6 @@ export function chunkHead(chunk: SemanticChunk): string {
 }
 
 interface Built {
-  generation: string;
   enriched: SemanticIndex;
   head: SemanticIndex;
 }
@@ -29,13 +28,11 @@ export class SemanticSignal {
   private built: Promise<Built> | undefined;
   private builtFor: string | undefined;
 
-  constructor(private readonly modelsDir?: string) {}
-
   /** The semantic rankings of a question over the store's current generation. */
   async rankings(layout: StoreLayout, generation: string, files: Iterable<CatalogFile>, question: string): Promise<SignalRanking[]> {
     if (this.builtFor !== generation || !this.built) {
       this.builtFor = generation;
-      this.built = this.build(layout, generation, files);
+      this.built = this.build(layout, files);
       this.built.catch(() => {
         this.builtFor = undefined; // a failed build is retried by the next question
       });
@@ -54,12 +51,12 @@ export class SemanticSignal {
     this.builtFor = undefined;
   }
 
-  private async build(layout: StoreLayout, generation: string, files: Iterable<CatalogFile>): Promise<Built> {
-    this.model ??= StaticModel.load(this.modelsDir);
+  private async build(layout: StoreLayout, files: Iterable<CatalogFile>): Promise<Built> {
+    this.model ??= StaticModel.load();
     this.model.catch(() => {
       this.model = undefined;
     });
     const [model, chunks] = await Promise.all([this.model, storeChunks(layout, files)]);
-    return { generation, enriched: SemanticIndex.build(model, chunks, enrichedText), head: SemanticIndex.build(model, chunks, chunkHead) };
+    return { enriched: SemanticIndex.build(model, chunks, enrichedText), head: SemanticIndex.build(model, chunks, chunkHead) };
   }
 }
