@@ -1,7 +1,7 @@
 // End to end: the built extension inside a real VS Code (code-server), used through its UI from headless
 // Chromium. Started by test/e2e/run.sh, which passes the server URL and the workspace copy in the environment.
 import assert from "node:assert/strict";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -263,6 +263,21 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
     await frame.evaluate("window.scrollTo(0, 0)");
     await snapshot("inspector");
 
+    // Exports go through the save dialog (code-server's own, a quick input holding the proposed path).
+    for (const format of ["json", "png"] as const) {
+      await frame.locator("button", { hasText: `Export ${format.toUpperCase()}` }).click();
+      const input = workbench.quickInput.locator("input.input");
+      await input.waitFor({ timeout: UI_TIMEOUT_MS });
+      await page.waitForTimeout(500); // the dialog fills in the proposed path
+      await page.keyboard.press("Enter");
+      const saved = await frame.locator(".status", { hasText: new RegExp(`^Saved .*\\.${format}$`) }).innerText({ timeout: UI_TIMEOUT_MS });
+      const file = path.join(workspace, saved.replace(/^Saved /, ""));
+      const bytes = await readFile(file);
+      if (format === "png") assert.equal(bytes.subarray(1, 4).toString(), "PNG");
+      else assert.equal(JSON.parse(bytes.toString()).result.tokens.length, tokens);
+      await rm(file);
+    }
+
     await frame.locator("label[for=variant-rope]").click();
     await frame.locator(".summary", { hasText: "β 1.000" }).waitFor({ timeout: 60_000 });
     assert.ok(await frame.locator("#variant-rope").isChecked());
@@ -281,6 +296,7 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
     assert.equal(await frame.locator("img").count(), 0);
     assert.match(await frame.locator(".summary").nth(1).innerText(), /Layer 3, head 0: [\d,]+ of [\d,]+ tokens folded away in \d+ stretches/);
     const plot = frame.locator("canvas.plot");
+    await plot.waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
     const box = (await plot.boundingBox())!;
     await plot.hover({ position: { x: box.width / 3, y: box.height / 2 } });
     assert.match(await frame.locator(".tip").innerText(), /^token \d+ “/);
