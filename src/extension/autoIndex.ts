@@ -24,7 +24,10 @@ class AutoIndexer implements vscode.Disposable {
     private readonly services: Services,
   ) {
     this.listeners = [
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.update()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        this.update();
+        this.indexInBackground(vscode.workspace.workspaceFolders ?? [], false);
+      }),
       vscode.workspace.onDidChangeWorkspaceFolders((e) => {
         for (const folder of e.removed) services.statusBar.forget(folder);
         this.watch();
@@ -42,10 +45,10 @@ class AutoIndexer implements vscode.Disposable {
 
   async setPaused(paused: boolean): Promise<void> {
     await this.context.workspaceState.update(PAUSED_KEY, paused);
-    if (paused) await this.services.indexer.cancel();
+    if (paused) await this.services.indexer.cancel({ backgroundOnly: true });
     this.update();
     // Resumed: catch up with whatever changed, or was cut short by the pause (incremental, so cheap when nothing did).
-    if (!paused) this.indexInBackground(vscode.workspace.workspaceFolders ?? [], true);
+    if (!paused) this.indexInBackground(vscode.workspace.workspaceFolders ?? [], false);
   }
 
   dispose(): void {
@@ -82,7 +85,7 @@ class AutoIndexer implements vscode.Disposable {
     if (uri.path.split("/").includes(".git")) return;
     const workspace = await this.services.workspaces.get(folder).catch(() => undefined);
     // A store kept inside the folder (longlens.storeLocation) must not wake the index it is written by.
-    if (!workspace || !path.relative(workspace.storeDir, uri.fsPath).startsWith("..")) return;
+    if (!workspace || isInside(workspace.storeDir, uri.fsPath)) return;
     this.changed.add(folder.uri.toString());
     this.services.statusBar.markStale();
     this.schedule();
@@ -117,6 +120,11 @@ class AutoIndexer implements vscode.Disposable {
       this.services.output.appendLine(`Automatic indexing failed: ${describeError(error)}`);
     });
   }
+}
+
+function isInside(folder: string, file: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
 }
 
 export function registerAutoIndex(context: vscode.ExtensionContext, services: Services): void {

@@ -23,6 +23,8 @@ export interface IndexRequest {
 
 interface Run {
   keys: string[];
+  /** Whether a request from the user started or joined it. */
+  interactive: boolean;
   done: Promise<IndexResult[]>;
   controller: AbortController;
   progress: vscode.EventEmitter<string>;
@@ -45,9 +47,14 @@ export class Indexer {
     while (this.current) await this.current.done.catch(() => undefined);
   }
 
-  /** Stops the run in progress, if any, and waits for it to end (the previous index is kept). */
-  async cancel(): Promise<void> {
-    this.current?.controller.abort();
+  /**
+   * Stops the run in progress, if any, and waits for it to end (the previous index is kept); with
+   * backgroundOnly, not a run the user started or is waiting for.
+   */
+  async cancel({ backgroundOnly = false } = {}): Promise<void> {
+    const run = this.current;
+    if (!run || (backgroundOnly && run.interactive)) return;
+    run.controller.abort();
     await this.whenIdle();
   }
 
@@ -62,6 +69,7 @@ export class Indexer {
       await this.current.done.catch(() => undefined);
     }
     const run = this.current ?? this.start(folders, keys);
+    run.interactive ||= request.interactive;
     const following = request.onProgress && run.progress.event(request.onProgress);
     try {
       const results = request.interactive ? await this.withNotification(run) : await run.done;
@@ -74,7 +82,7 @@ export class Indexer {
   }
 
   private start(folders: FolderWorkspace[], keys: string[]): Run {
-    const run: Run = { keys, controller: new AbortController(), progress: new vscode.EventEmitter<string>(), done: Promise.resolve([]) };
+    const run: Run = { keys, interactive: false, controller: new AbortController(), progress: new vscode.EventEmitter<string>(), done: Promise.resolve([]) };
     run.done = this.runFolders(folders, run).finally(() => {
       run.progress.dispose();
       this.current = undefined;
@@ -140,7 +148,9 @@ export class Indexer {
 
   private announce(results: IndexResult[]): void {
     const total = combine(results);
-    const message = `LongLens indexed ${describeIndexResult(total)}`;
+    // In restricted mode only the user's commands index: say that nothing will by itself.
+    const restricted = vscode.workspace.isTrusted ? "" : " (restricted mode: automatic indexing stays off until you trust this workspace)";
+    const message = `LongLens indexed ${describeIndexResult(total)}${restricted}`;
     if (total.skipped.length === 0) {
       void vscode.window.showInformationMessage(message);
       return;

@@ -11,6 +11,8 @@ interface FolderCounts {
   files: number;
   tokens: number;
   shards: number;
+  /** Whether the memory pass ran: without the model files the folder is searched by keywords only. */
+  memory: boolean;
 }
 
 const ICONS: Record<IndexState, string> = { idle: "$(database)", indexing: "$(sync~spin)", stale: "$(history)", error: "$(error)" };
@@ -47,7 +49,8 @@ export class IndexStatusBar implements vscode.Disposable {
   }
 
   indexed(folder: vscode.WorkspaceFolder, result: IndexResult): void {
-    this.folders.set(folder.uri.toString(), { name: folder.name, files: result.files, tokens: result.tokens, shards: result.memory?.shards ?? 0 });
+    const counts = { name: folder.name, files: result.files, tokens: result.tokens, shards: result.memory?.shards ?? 0, memory: result.memory !== undefined };
+    this.folders.set(folder.uri.toString(), counts);
   }
 
   forget(folder: vscode.WorkspaceFolder): void {
@@ -98,6 +101,7 @@ export class IndexStatusBar implements vscode.Disposable {
     const line = (text: string) => tooltip.appendText(text).appendMarkdown("\n\n");
     line(state === "error" ? `LongLens: indexing failed: ${this.detail}` : state === "stale" ? "LongLens: files changed since the last index." : `LongLens: ${state}`);
     if (this.folders.size > 1) for (const f of this.folders.values()) line(`${f.name}: ${formatCount(f.files)} files, ${formatCount(f.tokens)} tokens, ${formatCount(f.shards)} shards`);
+    for (const f of this.folders.values()) if (!f.memory) line(`${f.name} has no memory (the model files are missing; see the LongLens output): keyword search only.`);
     if (this.autoOff) line(`Automatic indexing is off: ${this.autoOff}`);
     line("Click for the LongLens menu.");
     this.item.tooltip = tooltip;
