@@ -9,6 +9,8 @@ import { readModelConfig } from "../model/modelConfig";
 import { CodeTokenizer } from "../model/tokenizer";
 import { readBlob } from "../store/blobs";
 import { StoreLayout } from "../store/storeLayout";
+import { asStoreError } from "../store/storeWriteError";
+import { errorCode } from "../reader/errorCode";
 import { type MemoryModel, memoryPass } from "./memoryPass";
 import type { MemoryWorkerJob, MemoryWorkerReply } from "./memoryWorkerProtocol";
 import { PrePipeline } from "./prePipeline";
@@ -56,8 +58,13 @@ async function run(job: MemoryWorkerJob): Promise<MemoryWorkerReply> {
 }
 
 if (parentPort) {
-  run(workerData as MemoryWorkerJob).then(
+  const job = workerData as MemoryWorkerJob;
+  run(job).then(
     (reply) => parentPort!.postMessage(reply),
-    (error: unknown) => parentPort!.postMessage({ kind: "error", message: describeError(error), code: error instanceof LongLensError ? error.code : undefined } satisfies MemoryWorkerReply),
+    (error: unknown) => {
+      // A shard that cannot be written (full disk, read-only folder) is the store's failure, said in its words.
+      const failure = /^E[A-Z]+$/.test(errorCode(error)) ? asStoreError(new StoreLayout(job.storeDir), error) : error;
+      parentPort!.postMessage({ kind: "error", message: describeError(failure), code: failure instanceof LongLensError ? failure.code : undefined } satisfies MemoryWorkerReply);
+    },
   );
 }

@@ -40,6 +40,7 @@ export function runMemoryPass(
       if (reply.kind === "progress") onProgress?.(reply.progress);
       else if (reply.kind === "done") finish(() => resolve(reply.result));
       else if (reply.code === "CANCELLED") finish(() => reject(cancelled()));
+      else if (reply.code === "STORE_WRITE") finish(() => reject(new LongLensError(reply.message, reply.code)));
       else finish(() => reject(new LongLensError(`The memory pass failed: ${reply.message}`, reply.code ?? "MEMORY_PASS")));
     });
     worker.on("error", (error) => finish(() => reject(new LongLensError(`The memory pass failed: ${error.message.split("\n")[0]}`, "MEMORY_PASS"))));
