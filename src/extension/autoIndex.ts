@@ -117,6 +117,7 @@ class AutoIndexer implements vscode.Disposable {
     })().catch((error: unknown) => {
       // The status bar shows the failure; the output channel keeps it. No pop-up for work the user did not start.
       if (error instanceof LongLensError && error.code === CANCELLED) return;
+      this.services.statusBar.set("error", describeError(error)); // also when the folder could not even be opened
       this.services.output.appendLine(`Automatic indexing failed: ${describeError(error)}`);
     });
   }
@@ -124,7 +125,7 @@ class AutoIndexer implements vscode.Disposable {
 
 function isInside(folder: string, file: string): boolean {
   const relative = path.relative(folder, file);
-  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+  return relative === "" || (relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }
 
 export function registerAutoIndex(context: vscode.ExtensionContext, services: Services): void {
