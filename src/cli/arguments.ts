@@ -1,6 +1,6 @@
 // Turns argv into one validated command, or a usage error.
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { questionProblem } from "../engine/workspace";
+import { questionProblem } from "../engine";
 import type { InspectVariant } from "../shared/inspectData";
 import { usageError } from "./usage";
 

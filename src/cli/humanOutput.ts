@@ -1,5 +1,5 @@
 // Plain-text renderings for a person at a terminal; --json output is the engine's data as is.
-import type { AskResult, IndexResult, NeedleResult } from "../engine/types";
+import type { AskResult, IndexResult, NeedleResult } from "../engine";
 import { describeIndexResult, describeMemory, formatCount } from "../shared/indexText";
 import { firstLine } from "../shared/snippet";
 import { printable } from "./terminalText";

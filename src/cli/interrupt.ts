@@ -2,7 +2,7 @@
 // leave its store intact and release its lock; a second signal exits at once. Work that writes nothing
 // (answering questions) exits at the first: its store is written atomically even when it indexes first.
 import os from "node:os";
-import { LongLensError } from "../engine/errors";
+import { LongLensError } from "../engine";
 
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 

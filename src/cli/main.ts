@@ -1,6 +1,6 @@
 // The `longlens` command: parse, run, and turn any failure into one line on stderr and an exit status.
 import { version } from "../../package.json";
-import { describeError, LongLensError } from "../engine/errors";
+import { describeError, LongLensError } from "../engine";
 import { parseCommand } from "./arguments";
 import { Interrupted } from "./interrupt";
 import { OUTPUT_CLOSED, handleStreamErrors } from "./output";

@@ -1,8 +1,7 @@
 // Results go to stdout through writeOutput, which waits for each write: a reader that went away (EPIPE, as
 // in `longlens ask ... | head`) ends the command quietly, as Unix tools do, and any other write error (a full
 // disk) becomes one line on stderr and exit status 1, never a stack trace.
-import { LongLensError } from "../engine/errors";
-import { errorCode } from "../engine/reader/errorCode";
+import { LongLensError, errorCode } from "../engine";
 
 export const OUTPUT_CLOSED = "OUTPUT_CLOSED";
 

@@ -1,6 +1,6 @@
 // Progress on one rewritten stderr line, only for a person watching a terminal: pipes and
 // scripts get clean output.
-import type { IndexProgress } from "../engine/types";
+import type { IndexProgress } from "../engine";
 import { describeProgress } from "../shared/indexText";
 
 export interface ProgressLine {

@@ -1,7 +1,6 @@
 // Where ask/needle questions come from: the command line, or a batch file with one per line.
 import { readFile } from "node:fs/promises";
-import { LongLensError } from "../engine/errors";
-import { errorCode } from "../engine/reader/errorCode";
+import { LongLensError, errorCode } from "../engine";
 import type { QuestionSource } from "./arguments";
 
 export async function readQuestions(source: QuestionSource): Promise<string[]> {

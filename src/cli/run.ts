@@ -1,7 +1,5 @@
 // Carries out one parsed command and writes its result to stdout.
-import { inspectFile } from "../engine/inspect/inspector";
-import type { AskResult, NeedleResult } from "../engine/types";
-import { Workspace } from "../engine/workspace";
+import { inspectFile, type AskResult, type NeedleResult, Workspace } from "../engine";
 import type { Command } from "./arguments";
 import { askText, indexText, needleText } from "./humanOutput";
 import { inspectText } from "./inspectText";

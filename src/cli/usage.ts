@@ -1,5 +1,5 @@
 // The CLI's help text and its usage errors (exit status 2).
-import { LongLensError } from "../engine/errors";
+import { LongLensError } from "../engine";
 
 export const USAGE_ERROR = "USAGE";
 

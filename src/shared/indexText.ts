@@ -1,5 +1,5 @@
 // Words for indexing that the CLI and the extension both show, so the two always agree.
-import type { IndexProgress, IndexResult } from "../engine/types";
+import type { IndexProgress, IndexResult } from "../engine";
 
 /** 1530 -> "1,530", independent of the user's locale so output stays stable for scripts. */
 export function formatCount(n: number): string {
