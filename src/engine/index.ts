@@ -4,3 +4,4 @@ export { Inspector, inspectFile, type InspectOptions } from "./inspect/inspector
 export { errorCode } from "./reader/errorCode";
 export * from "./types";
 export { Workspace, checkQuestion, questionProblem, type WorkspaceOptions } from "./workspace";
+export { memoryPrompt } from "./answer/answerNeedle";

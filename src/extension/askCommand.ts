@@ -1,6 +1,6 @@
 // "LongLens: Ask the Codebase": ranked file:line hits in a quick pick; picking one opens it.
 import * as vscode from "vscode";
-import type { Hit } from "../engine/types";
+import type { Hit } from "../engine";
 import { firstLine } from "../shared/snippet";
 import type { FolderWorkspace } from "./folderWorkspaces";
 import { questionForFolders, revealLines } from "./questionFlow";

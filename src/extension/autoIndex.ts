@@ -3,7 +3,7 @@
 // only). Never in an untrusted workspace, and not while the user has paused it; the status bar says why.
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { describeError, LongLensError } from "../engine/errors";
+import { describeError, LongLensError } from "../engine";
 import type { FolderWorkspace } from "./folderWorkspaces";
 import { CANCELLED, registerCommand } from "./registerCommand";
 import type { Services } from "./services";

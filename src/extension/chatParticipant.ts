@@ -2,8 +2,7 @@
 // /needle gives the value a question names. Where VS Code offers a language model and the user allows it,
 // a short answer composed from the hits alone follows them, saying which hits it used.
 import * as vscode from "vscode";
-import { describeError } from "../engine/errors";
-import { questionProblem } from "../engine/workspace";
+import { describeError, questionProblem } from "../engine";
 import { askFolders, type LocatedHit } from "./askCommand";
 import { needleEvidence, needleFolders, strongestSlots } from "./needleResults";
 import { indexedWorkspaces } from "./questionFlow";

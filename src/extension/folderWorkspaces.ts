@@ -4,8 +4,7 @@ import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { LongLensError } from "../engine/errors";
-import { Workspace, type WorkspaceOptions } from "../engine/workspace";
+import { LongLensError, Workspace, type WorkspaceOptions } from "../engine";
 
 export interface FolderWorkspace {
   folder: vscode.WorkspaceFolder;

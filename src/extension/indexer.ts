@@ -4,8 +4,7 @@
 // by reporting progress sparingly, and logs the event loop's worst stall so a regression shows.
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import * as vscode from "vscode";
-import { describeError, LongLensError } from "../engine/errors";
-import type { IndexProgress, IndexResult } from "../engine/types";
+import { describeError, LongLensError, type IndexProgress, type IndexResult } from "../engine";
 import { describeIndexResult, describeMemory, describeProgress } from "../shared/indexText";
 import type { FolderWorkspace } from "./folderWorkspaces";
 import { CANCELLED } from "./registerCommand";

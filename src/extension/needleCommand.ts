@@ -1,7 +1,7 @@
 // "LongLens: Find Needle": asks for the value a question names (the selection, else an input box), jumps to
 // the model's answer and shows it inline (needleInline.ts); "no answer" is said plainly, with the engine's reason.
 import * as vscode from "vscode";
-import { describeError } from "../engine/errors";
+import { describeError } from "../engine";
 import { NeedleInline } from "./needleInline";
 import { needleEvidence, needleFolders } from "./needleResults";
 import { questionForFolders, revealLines } from "./questionFlow";

@@ -2,8 +2,7 @@
 // with the memory's evidence (its strongest slot reads and the chunk that wrote them), and the other places
 // the model read in a peek view. Cleared when the file is edited or the next needle is shown.
 import * as vscode from "vscode";
-import { describeError, LongLensError } from "../engine/errors";
-import type { MemoryHit } from "../engine/types";
+import { describeError, LongLensError, type MemoryHit } from "../engine";
 import { type LocatedNeedle, strongestSlots } from "./needleResults";
 
 const PEEK_COMMAND = "longlens.showNeedleCandidates";

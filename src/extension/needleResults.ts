@@ -1,8 +1,7 @@
 // A needle question over every folder of the window, and the memory's evidence for its answer: shared by
 // Find Needle (needleCommand.ts, needleInline.ts) and @longlens /needle (chatParticipant.ts).
 import * as vscode from "vscode";
-import { memoryPrompt } from "../engine/answer/answerNeedle";
-import type { MemoryHit, NeedleResult } from "../engine/types";
+import { type MemoryHit, type NeedleResult, memoryPrompt } from "../engine";
 import type { FolderWorkspace } from "./folderWorkspaces";
 
 export interface LocatedNeedle extends NeedleResult {

@@ -1,7 +1,7 @@
 // The steps Ask and Find Needle share: get a question, make sure every folder has an index,
 // and show a hit's lines in an editor.
 import * as vscode from "vscode";
-import { checkQuestion, questionProblem } from "../engine/workspace";
+import { checkQuestion, questionProblem } from "../engine";
 import type { FolderWorkspace, FolderWorkspaces } from "./folderWorkspaces";
 import type { Indexer, IndexRequest } from "./indexer";
 import type { Services } from "./services";

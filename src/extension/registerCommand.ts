@@ -1,7 +1,7 @@
 // Every LongLens command goes through here, so none can leak an exception or an unhandled
 // rejection into the extension host: the user sees one line, the output channel keeps the details.
 import * as vscode from "vscode";
-import { describeError, LongLensError } from "../engine/errors";
+import { describeError, LongLensError } from "../engine";
 
 /** Thrown when the user cancels a long run; reported as information, not as an error. */
 export const CANCELLED = "CANCELLED";

@@ -1,7 +1,7 @@
 // The index's state in the status bar: files, tokens and memory shards indexed across the window's folders,
 // and whether LongLens is idle, indexing, stale (files changed since) or failed. A click opens the LongLens menu.
 import * as vscode from "vscode";
-import type { IndexResult } from "../engine/types";
+import type { IndexResult } from "../engine";
 import { formatCount } from "../shared/indexText";
 
 export type IndexState = "idle" | "indexing" | "stale" | "error";

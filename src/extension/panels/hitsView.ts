@@ -1,6 +1,6 @@
 // "LongLens: Hits": a webview view listing the ranked hits of the last question; a click (or Enter) opens one.
 import * as vscode from "vscode";
-import type { Hit } from "../../engine/types";
+import type { Hit } from "../../engine";
 import type { HitsData, PanelState } from "../../shared/messages";
 import { revealLines } from "../questionFlow";
 import { MessageHost } from "./messageHost";

@@ -1,8 +1,7 @@
 // What the inspector and folding panels show: the active editor's selection (or the lines around the cursor)
 // run through the engine's Inspector, or a plain reason why not.
 import * as vscode from "vscode";
-import { describeError, LongLensError } from "../../engine/errors";
-import type { InspectOptions, Inspector } from "../../engine/inspect/inspector";
+import { describeError, LongLensError, type InspectOptions, type Inspector } from "../../engine";
 import type { InspectVariant } from "../../shared/inspectData";
 import type { InspectorData, InspectTarget, PanelState } from "../../shared/messages";
 

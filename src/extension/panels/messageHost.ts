@@ -1,7 +1,7 @@
 // The extension's end of src/shared/messages.ts for one webview: answers its requests with typed handlers
 // and pushes notifications. A handler that fails answers with the error's message; nothing escapes.
 import * as vscode from "vscode";
-import { describeError, LongLensError } from "../../engine/errors";
+import { describeError, LongLensError } from "../../engine";
 import type { HostMessage, Notifications, Params, RequestName, Result, WebviewMessage } from "../../shared/messages";
 
 export type Handlers<N extends RequestName> = { [M in N]: (params: Params<M>) => Promise<Result<M>> };

@@ -1,6 +1,6 @@
 // What the LongLens panels share, created once when the extension activates.
 import type * as vscode from "vscode";
-import type { Inspector } from "../../engine/inspect/inspector";
+import type { Inspector } from "../../engine";
 import type { TokenDecorations } from "./tokenDecorations";
 
 export interface PanelDeps {

@@ -1,6 +1,6 @@
 // The inspector, folding and hits views: their commands, and the serializers that restore panels after a reload.
 import * as vscode from "vscode";
-import { Inspector } from "../../engine/inspect/inspector";
+import { Inspector } from "../../engine";
 import { registerCommand } from "../registerCommand";
 import type { Services } from "../services";
 import { FoldingPanel } from "./foldingPanel";
