@@ -409,10 +409,10 @@ export const KINDS: Kind[] = [
     },
   },
   {
-    name: "secrets inside a 3 MB single file (streamed)",
+    name: "secrets inside a single file over 1 MiB (streamed)",
     build: async (dir) => {
       const file = path.join(dir, "dump.sql");
-      await writeLines(file, 3 * MiB);
+      await writeLines(file, 1.1 * MiB);
       const token = plant(`gh${"o"}_${random(36)}`);
       await writeFile(file, `-- deployed with ${token}\nSELECT 1;\n`, { flag: "a" });
       return file;
@@ -425,10 +425,10 @@ export const KINDS: Kind[] = [
     },
   },
   {
-    name: "private key at the end of a 2 MB single file (streamed)",
+    name: "private key at the end of a single file over 1 MiB (streamed)",
     build: async (dir) => {
       const file = path.join(dir, "backup.txt");
-      await writeLines(file, 2 * MiB);
+      await writeLines(file, 1.1 * MiB);
       await writeFile(file, `${privateKey("RSA ").join("\n")}\n`, { flag: "a" });
       return file;
     },

@@ -20,7 +20,7 @@ export interface Kind {
   heavy?: boolean;
   /** Writes the input into `dir`; returns the path to index when that is not `dir` itself (a single file). */
   build(dir: string): Promise<string | void>;
-  /** Runs the index through the CLI as another user, for permissions that bind root itself not at all. */
+  /** Runs the index in a process of its own as another user, for permissions that bind root itself not at all. */
   asNobody?: boolean;
   /** Runs the index in a process of its own under /usr/bin/time, to measure its peak memory. */
   measured?: boolean;
@@ -85,14 +85,6 @@ export function cliArgs(args: string[]): string[] {
   return ["--import", "tsx", path.join(REPO, "src/cli/main.ts"), ...args];
 }
 
-/** Runs `longlens index` on `target` behind the command `prefix`, and parses its JSON. */
-function indexByCli(prefix: string[], target: string, store: string, env: NodeJS.ProcessEnv): IndexResult {
-  const [command, ...args] = [...prefix, process.execPath, ...cliArgs(["index", target, "--store", store, "--json"])];
-  const run = spawnSync(command!, args, { cwd: REPO, encoding: "utf8", env: { ...process.env, ...env }, timeout: 600_000, maxBuffer: 64 * 1_048_576 });
-  assert.equal(run.status, 0, `${prefix.join(" ")} longlens index: ${run.stderr}`);
-  return JSON.parse(run.stdout) as IndexResult;
-}
-
 /** Indexes `target` as the user nobody, who owns the store and a temporary folder; the folders on the way are opened to nobody. */
 async function indexAsNobody(target: string, store: string, base: string): Promise<IndexResult> {
   const temporary = `${store}-tmp`;
@@ -103,7 +95,14 @@ async function indexAsNobody(target: string, store: string, base: string): Promi
   }
   // Only the test's own folders are opened, from the target up to the corpus folder.
   for (let dir = path.dirname(target); dir.startsWith(base); dir = path.dirname(dir)) await chmod(dir, 0o755);
-  return indexByCli(["runuser", "-u", "nobody", "--"], target, store, { HOME: temporary, TMPDIR: temporary });
+  const run = spawnSync("runuser", ["-u", "nobody", "--", process.execPath, "--import", "tsx", path.join(__dirname, "indexOnce.ts"), target, store], {
+    cwd: REPO,
+    encoding: "utf8",
+    env: { ...process.env, HOME: temporary, TMPDIR: temporary },
+    timeout: 120_000,
+  });
+  assert.equal(run.status, 0, `index as nobody: ${run.stderr}`);
+  return JSON.parse(run.stdout) as IndexResult;
 }
 
 /** Runs a script of this folder under /usr/bin/time -v: its JSON output and its peak resident memory in MiB. */

@@ -1,5 +1,5 @@
-// Indexes one path (lexical index only, no memory pass) and prints the result as JSON: the process the stress
-// test runs under /usr/bin/time to measure the reader's and chunker's peak memory on a huge file.
+// Indexes one path (lexical index only, no memory pass) and prints the result as JSON: the process the corpus
+// runs as another user (permissions), and under /usr/bin/time to measure the peak memory on a huge file.
 import { Workspace } from "../../src/engine/workspace";
 
 async function main(): Promise<void> {
