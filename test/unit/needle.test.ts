@@ -48,6 +48,7 @@ describe("needle answered by the model", () => {
     store = path.join(dir, "store");
     for (const folder of ["store", "reader"]) await cp(path.join(ENGINE, folder), path.join(tree, folder), { recursive: true });
     await plant(tree, "store/buildIndex.ts", 20, "// One of the special magic numbers for misty-harbor is: 4817263.");
+    await plant(tree, "store/buildIndex.ts", 22, "// One of the special magic numbers for misty-river is: 9092817."); // a near miss just after it
     await plant(tree, "reader/walk.ts", 30, "// One of the special magic numbers for misty-valley is: 5550123."); // a near miss
     await plant(tree, "store/catalog.ts", 12, "// One of the special magic numbers for amber-quarry is: 2718281.");
     await plant(tree, "reader/ignoreRules.ts", 40, "// One of the special magic numbers for amber-quarry is: 3141592.");
@@ -81,6 +82,8 @@ describe("needle answered by the model", () => {
   test("a near-miss key gets its own value; an absent key gets no answer, with a reason", async () => {
     const valley = await ws.needle("What is the special magic number for misty-valley?");
     assert.deepEqual([valley.answer, valley.file, valley.line], ["5550123", "reader/walk.ts", 30]);
+    const river = await ws.needle("what is the special magic number for the misty river?");
+    assert.deepEqual([river.answer, river.file, river.line], ["9092817", "store/buildIndex.ts", 22]);
     for (const absent of ["What is the special magic number for quiet-river?", "what is the special magic number for the misty meadow?"]) {
       const result = await ws.needle(absent);
       assertNoAnswer(result, /names/);

@@ -13,6 +13,7 @@ import { NEEDLE_RULE, candidateScore, confidenceOf } from "./needleRule";
 import { needlePrompt } from "./needlePrompt";
 import { readAnswer } from "./readAnswer";
 import type { SourceText } from "./sourceText";
+import { LOCATE_WINDOW, type SourceWindow, sourceWindow } from "./sourceWindow";
 
 export interface NeedleInputs {
   model: ModelService;
@@ -94,13 +95,12 @@ export async function answerNeedle(question: string, inputs: NeedleInputs): Prom
 async function readCandidate(candidate: Candidate, prompt: Prompt, inputs: NeedleInputs): Promise<Read> {
   const { window } = candidate;
   const source = (await inputs.readSource(window.file))!;
-  const windowText = source.text.slice(window.from, window.to);
   const report: NeedleCandidate = {
     file: window.file,
     line: candidate.line,
     sources: candidate.sources,
     votes: candidate.votes,
-    keyCoverage: keyCoverage(prompt.terms, windowText),
+    keyCoverage: keyCoverage(prompt.terms, source.text.slice(window.from, window.to)),
     decoded: "",
     meanLogProb: 0,
     supported: false,
@@ -108,25 +108,47 @@ async function readCandidate(candidate: Candidate, prompt: Prompt, inputs: Needl
   };
   // A window that does not name the key cannot hold its value: it is not read.
   if (report.keyCoverage < NEEDLE_RULE.minKeyCoverage) return { candidate, score: -Infinity, report, answers: [] };
+  let read = await readWindow(window, prompt, source, inputs);
+  // The model copies the value nearest the question, and a near-miss key's value may follow the asked one: read
+  // again with the window ending at the asked key's line, so nothing after it competes.
+  const keyLine = read.answers.length === 0 ? nearestKeyLine(source, window, prompt.terms, candidate.line) : undefined;
+  const before = keyLine === undefined ? undefined : sourceWindow(source, window.file, keyLine + 1, inputs.model.tokenizer, LOCATE_WINDOW, "end");
+  if (before && before.to < window.to) read = await readWindow(before, prompt, source, inputs);
+  const score = candidateScore(read.meanLogProb, candidate.memoryShare);
+  const confidence = confidenceOf(score);
+  Object.assign(report, { decoded: read.text, meanLogProb: read.meanLogProb, supported: read.answers.length > 0, confidence });
+  return { candidate, score, report, answers: read.answers.map((a) => ({ ...a, confidence })) };
+}
+
+/** One read of a window: the model's answer, and its values where they stand beside the key ([] when any is not). */
+async function readWindow(window: SourceWindow, prompt: Prompt, source: SourceText, inputs: NeedleInputs) {
+  const windowText = source.text.slice(window.from, window.to);
   const { text, meanLogProb } = await readAnswer(inputs.model, window.ids, prompt.ids, (soFar) => !stillCopying(windowText, soFar));
-  report.decoded = text;
-  report.meanLogProb = meanLogProb;
-  const score = candidateScore(meanLogProb, candidate.memoryShare);
-  report.confidence = confidenceOf(score);
-  const answers: NeedleAnswer[] = [];
   // The value's own lines must name the key: a near-miss key's value sits beside the other key.
   const namesKey = (offset: number) => {
     const { line } = source.place(offset);
     return keyCoverage(prompt.terms, source.lines(line - 1, line + 1)) >= NEEDLE_RULE.minKeyCoverage;
   };
+  const answers: NeedleAnswer[] = [];
   for (const value of answerValues(text, prompt.plural)) {
     const span = valueInWindow(source, window, value, namesKey);
-    if (!span) return { candidate, score, report, answers: [] };
+    if (!span) return { text, meanLogProb, answers: [] };
     const at = source.place(span[0]);
-    answers.push({ answer: value, file: window.file, line: at.line, column: at.column, endColumn: at.column + (span[1] - span[0]), confidence: report.confidence });
+    answers.push({ answer: value, file: window.file, line: at.line, column: at.column, endColumn: at.column + (span[1] - span[0]), confidence: 0 });
   }
-  report.supported = answers.length > 0;
-  return { candidate, score, report, answers };
+  return { text, meanLogProb, answers };
+}
+
+/** The line of the window that names every key term, nearest `line`; undefined when none does. */
+function nearestKeyLine(source: SourceText, window: SourceWindow, terms: readonly string[], line: number): number | undefined {
+  const first = source.place(window.from).line;
+  const last = source.place(Math.max(window.from, window.to - 1)).line;
+  let best: number | undefined;
+  for (let l = first; l <= last; l++) {
+    if (keyCoverage(terms, source.lines(l, l)) < NEEDLE_RULE.minKeyCoverage) continue;
+    if (best === undefined || Math.abs(l - line) < Math.abs(best - line)) best = l;
+  }
+  return best;
 }
 
 /** Each value once, at its surest place. */
