@@ -1,5 +1,5 @@
 // The short list of places attention re-reads for a needle question: where the memory's slot reads point and
-// the best lexical lines, as windows of source; windows that mostly overlap are read once, with both sources.
+// the best lexical lines, as windows of source; a place whose line an earlier window holds is read with it.
 import type { RankedHit } from "../lexical/lexicalHits";
 import type { CodeTokenizer } from "../model/tokenizer";
 import type { HitSource, MemoryHit } from "../types";
@@ -25,10 +25,9 @@ interface Place {
   votes: number;
 }
 
-function overlapsMostly(a: SourceWindow, b: SourceWindow): boolean {
-  if (a.file !== b.file) return false;
-  const shared = Math.min(a.to, b.to) - Math.max(a.from, b.from);
-  return shared > 0.5 * Math.min(a.to - a.from, b.to - b.from);
+/** Whether `window` already holds the whole of `line` of `file`: then that place is read with it. */
+function holds(window: SourceWindow, file: string, line: number, source: SourceText): boolean {
+  return window.file === file && window.from <= source.lineStart(line) && source.lineStart(line) + source.lines(line, line).trimEnd().length <= window.to;
 }
 
 export async function needleCandidates(
@@ -45,15 +44,16 @@ export async function needleCandidates(
   const candidates: Candidate[] = [];
   for (const place of places) {
     const source = await readSource(place.file);
-    const window = source && sourceWindow(source, place.file, place.line, tokenizer);
-    if (!window) continue;
-    const same = candidates.find((c) => overlapsMostly(c.window, window));
+    if (!source) continue;
+    const same = candidates.find((c) => holds(c.window, place.file, place.line, source));
     if (same) {
       if (!same.sources.includes(place.source)) same.sources.push(place.source);
       same.votes = Math.max(same.votes, place.votes);
       same.memoryShare = bestVotes > 0 ? same.votes / bestVotes : 0;
       continue;
     }
+    const window = sourceWindow(source, place.file, place.line, tokenizer);
+    if (!window) continue;
     candidates.push({ window, line: place.line, sources: [place.source], votes: place.votes, memoryShare: bestVotes > 0 ? place.votes / bestVotes : 0 });
   }
   return candidates;
