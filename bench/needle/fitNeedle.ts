@@ -12,7 +12,7 @@ import { Workspace } from "../../src/engine/workspace";
 import { type AskedNeedle, askNeedles } from "./askNeedles";
 import { needleHaystack } from "./haystacks";
 
-/** Seeds of the fit's trees: never the niah benchmark's (bench/needle/niah.ts uses 1-9). */
+/** Seeds of the fit's trees: never the niah benchmark's (bench/needle/niah.ts uses 1-3). */
 export const FIT_SEEDS = [101, 102, 103];
 const MEMORY_WEIGHTS = [0, 0.25, 0.5, 1, 2];
 const THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
