@@ -39,7 +39,7 @@ test("ask indexes first, with progress, and reports skipped files with reasons",
   const phases = new Set<IndexProgress["phase"]>();
   const { hits } = await workspace.ask("RequestRouter route longest prefix", { onProgress: (p) => phases.add(p.phase) });
   assert.equal(hits[0]?.file, "src/server/requestRouter.ts");
-  assert.deepEqual([...phases], ["scan", "read", "index", "write"]);
+  assert.deepEqual([...phases], ["scan", "read", "index", "memory", "write"]);
   assert.equal(await workspace.hasIndex(), true);
 
   const result = await workspace.index();
