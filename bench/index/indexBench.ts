@@ -52,14 +52,14 @@ export async function indexBench(args: string[]): Promise<string> {
     const memoryTokens = full.memory.tokens as number;
     const subkeys = tableSubkeys(Math.min(SHARD_TOKENS, memoryTokens), config.memory_table);
     const flops = preFlopsPerToken(config.model) + memoryFlopsPerToken(config.model, subkeys);
-    const fullRate = tokens / full.seconds;
+    const fullRate = tokens / full.indexSeconds;
     lines.push(
       `### ${f(tokens)} tokens (${f(full.memory.shards)} memory shards, ${f(full.memory.slots)} slots)\n`,
       "| step | seconds | tokens/s | CPU s | CPU s per 1K tokens | peak RSS MB | store bytes/token |",
       "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-      `| lexical pass alone (walk, chunk, BM25 index) | ${f(lexical.seconds, 1)} | ${f(tokens / lexical.seconds)} | ${f(lexical.cpuSeconds, 1)} | ${f((1000 * lexical.cpuSeconds) / tokens, 3)} | ${f(lexical.maxRssMB)} | ${f(lexical.storeBytes / tokens, 1)} |`,
+      `| lexical pass alone (walk, chunk, BM25 index) | ${f(lexical.indexSeconds, 1)} | ${f(tokens / lexical.indexSeconds)} | ${f(lexical.indexCpuSeconds, 1)} | ${f((1000 * lexical.indexCpuSeconds) / tokens, 3)} | ${f(lexical.maxRssMB)} | ${f(lexical.storeBytes / tokens, 1)} |`,
       `| \`pre\` graph alone, memory mode (2 threads; tokenising not timed) | ${f(pre.timedSeconds, 1)} | ${f(pre.tokens / pre.timedSeconds)} | ${f(pre.timedCpuSeconds, 1)} | ${f((1000 * pre.timedCpuSeconds) / pre.tokens, 3)} | ${f(pre.maxRssMB)} | - |`,
-      `| full index: lexical + memory pass | ${f(full.seconds, 1)} | ${f(fullRate)} | ${f(full.cpuSeconds, 1)} | ${f((1000 * full.cpuSeconds) / tokens, 3)} | ${f(full.maxRssMB)} | ${f(full.storeBytes / tokens, 1)} |`,
+      `| full index: lexical + memory pass | ${f(full.indexSeconds, 1)} | ${f(fullRate)} | ${f(full.indexCpuSeconds, 1)} | ${f((1000 * full.indexCpuSeconds) / tokens, 3)} | ${f(full.maxRssMB)} | ${f(full.storeBytes / tokens, 1)} |`,
       `| of which the memory pass (worker thread) | ${f(full.memory.seconds, 1)} | ${f(full.memory.tokensPerSecond)} | - | - | - | ${f((full.storeBytes - lexical.storeBytes) / tokens, 1)} |`,
       `| all-MiniLM-L6-v2 embedding the same ${f(minilm.chunks)} chunks (int8, 2 threads) | ${f(minilm.timedSeconds, 1)} | ${f(tokens / minilm.timedSeconds)} | ${f(minilm.timedCpuSeconds, 1)} | ${f((1000 * minilm.timedCpuSeconds) / tokens, 3)} | ${f(minilm.maxRssMB)} | - |`,
       "",
@@ -70,7 +70,7 @@ export async function indexBench(args: string[]): Promise<string> {
     if (full.located) {
       const l = full.located;
       lines.push(`\nSingle needles (${l.of}, each alone in the tree at a seeded place; a re-index rewrote at most ${l.shardsRebuiltPerNeedle} shard(s) per needle): the memory's best chunk holds the needle for ` +
-        `${l.exact} of ${l.of} with the exact key (${f((100 * l.exact) / l.of, 1)}%) and ${l.paraphrased} of ${l.of} paraphrased (${f((100 * l.paraphrased) / l.of, 1)}%); a question's memory read takes ${f(l.p50Ms)} ms (p50, warm).`);
+        `${l.exact} of ${l.of} with the exact key (${f((100 * l.exact) / l.of, 1)}%) and ${l.paraphrased} of ${l.of} paraphrased (${f((100 * l.paraphrased) / l.of, 1)}%); a question's memory read takes ${f(l.p50Ms)} ms (p50, shards open; the first question after an index opens them: ${f(l.openP50Ms)} ms).`);
     }
     lines.push(`\nGoal >= ${f(GOAL_TOKENS_PER_SECOND)} tokens/s for the full index: ${f(fullRate)} (${fullRate >= GOAL_TOKENS_PER_SECOND ? "met" : "not met"}). ` +
       `Goals: peak RSS <= 1,024 MB (${full.maxRssMB <= 1024 ? "met" : "not met"}), store <= 200 bytes/token (${full.storeBytes / tokens <= 200 ? "met" : "not met"}).\n`);

@@ -63,6 +63,8 @@ export interface IndexResult {
   /** How `tokens` was counted: by the shipped model's tokenizer, or approximated. */
   tokenCounter: string;
   skipped: SkippedFile[];
+  /** Lines of files read in this run that held a secret and were indexed as `[redacted by LongLens]` (never the text). */
+  redacted?: { path: string; lines: number[] }[];
   seconds: number;
   /** Tokens of the files read and chunked in this run, per second of the run. */
   tokensPerSecond: number;

@@ -68,3 +68,13 @@ test("a single file is its own workspace", async (t) => {
   assert.equal(await workspace.hasIndex(), false);
   workspace.dispose();
 });
+
+test("index lists the lines it redacted as secrets (file and line, never the text)", async (t) => {
+  const { tree, store } = await polyglotCopy(t);
+  const secret = ["const region = 'eu-west-1';", "const key = 'AKIAIOSFODNN7EXAMPLQ';", "export { region };"].join("\n");
+  await writeFile(path.join(tree, "src", "awsConfig.ts"), `${secret}\n`);
+  const workspace = await Workspace.open(tree, { storeDir: store, memory: false });
+  const result = await workspace.index();
+  assert.deepEqual(result.redacted, [{ path: "src/awsConfig.ts", lines: [2] }]);
+  assert.ok(!JSON.stringify(result).includes("AKIAIOSFODNN7EXAMPLQ"));
+});

@@ -43,9 +43,14 @@ export function encodeHalf(values: Float32Array): Uint16Array {
   return out;
 }
 
+let halfTable: Float32Array | undefined;
+
 export function decodeHalf(halves: Uint16Array): Float32Array {
-  const table = new Float32Array(65536);
-  for (let h = 0; h < 65536; h++) table[h] = fromHalf(h);
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) halfTable[h] = fromHalf(h);
+  }
+  const table = halfTable;
   const out = new Float32Array(halves.length);
   for (let i = 0; i < halves.length; i++) out[i] = table[halves[i]!]!;
   return out;

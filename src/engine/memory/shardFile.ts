@@ -67,8 +67,11 @@ function section<T>(bytes: Buffer, at: number, count: number, size: number, make
   return make(copy);
 }
 
-/** Parses and verifies a shard; a damaged, foreign-format or other-model shard is refused with the reason. */
-export function decodeShard(bytes: Buffer, name: string, model: string): ShardData {
+/**
+ * Parses and verifies a shard; a damaged, foreign-format or other-model shard is refused with the reason.
+ * Without `withValues` the value table is skipped (left empty): a question reads only keys and provenance.
+ */
+export function decodeShard(bytes: Buffer, name: string, model: string, withValues = true): ShardData {
   if (bytes.length < SHARD_MAGIC.length + 4 + 32 || bytes.toString("latin1", 0, SHARD_MAGIC.length) !== SHARD_MAGIC) {
     refuse(name, "is not a LongLens memory shard");
   }
@@ -93,7 +96,9 @@ export function decodeShard(bytes: Buffer, name: string, model: string): ShardDa
     return out;
   };
   const keys = take(2 * header.subkeys * (header.keyDim / 2), 4, (b) => new Float32Array(b));
-  const values = decodeHalf(take(slots * header.valueDim, 2, (b) => new Uint16Array(b)));
+  let values: Float32Array = new Float32Array(0);
+  if (withValues) values = decodeHalf(take(slots * header.valueDim, 2, (b) => new Uint16Array(b)));
+  else at += slots * header.valueDim * 2;
   const writer = take(slots, 4, (b) => new Int32Array(b));
   const hits = take(slots, 4, (b) => new Uint32Array(b));
   const lineMarks = take(2 * lines, 4, (b) => new Uint32Array(b));

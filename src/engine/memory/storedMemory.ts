@@ -23,7 +23,7 @@ export class StoredMemory {
     for (const shard of manifest.units.flatMap((u) => u.shards)) {
       const file = extraFiles.get(shard.file);
       if (!file) throw new LongLensError(`The index's memory lacks shard ${shard.file}; index again to rebuild it.`, "SHARD_INVALID");
-      shards.push(loadedShard(shard.file, decodeShard(await readFile(file), shard.file, model.identity)));
+      shards.push(loadedShard(shard.file, decodeShard(await readFile(file), shard.file, model.identity, false)));
     }
     return new StoredMemory(shards, manifest.tokens);
   }

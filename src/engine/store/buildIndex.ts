@@ -171,6 +171,7 @@ async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult>
   const previousFiles = new Map((base?.catalog.files ?? []).map((file) => [file.path, file]));
 
   const skipped: SkippedFile[] = [];
+  const redacted: { path: string; lines: number[] }[] = [];
   const files = await scan(job, skipped);
   const changes: IndexChanges = { added: 0, changed: 0, removed: 0, unchanged: 0, read: 0 };
   const catalogFiles: CatalogFile[] = [];
@@ -219,6 +220,8 @@ async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult>
     try {
       const indexed = await indexFile(state, file, outcome.opened);
       catalogFiles.push(indexed);
+      // Read after chunking: a streamed file finds its secret lines as it goes.
+      if (outcome.opened.redactedLines.length > 0) redacted.push({ path: file.path, lines: [...outcome.opened.redactedLines] });
       tokensRead += indexed.tokens;
       if (old) changes.changed++;
       else changes.added++;
@@ -257,6 +260,7 @@ async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult>
     tokens: catalogFiles.reduce((sum, file) => sum + file.tokens, 0),
     tokenCounter: counter.name,
     skipped,
+    ...(redacted.length > 0 ? { redacted } : {}),
     seconds,
     tokensPerSecond: seconds > 0 ? tokensRead / seconds : 0,
     changes,
