@@ -204,11 +204,16 @@ export class Workspace {
     return votes.slice(0, top).map((vote) => {
       const shard = memory.shards[vote.shard]!;
       const placeOf = (position: number) => shard.provenance.place(position)!;
+      // A chunk of the reading may span two files: its lines are those of the file its strongest vote points into.
+      const linesIn = (from: number, step: number): number => {
+        for (let p = from; p >= vote.start && p < vote.end; p += step) if (placeOf(p).path === vote.place.path) return placeOf(p).line;
+        return vote.place.line;
+      };
       return {
         file: vote.place.path,
         line: vote.place.line,
-        startLine: placeOf(vote.start).path === vote.place.path ? placeOf(vote.start).line : 1,
-        endLine: placeOf(vote.end - 1).path === vote.place.path ? placeOf(vote.end - 1).line : vote.place.line,
+        startLine: linesIn(vote.start, 1),
+        endLine: linesIn(vote.end - 1, -1),
         votes: vote.votes,
         slots: vote.slots.map((s) => ({ shard: shard.name, slot: s.slot, weight: s.weight, writes: s.hits, writer: placeOf(s.writer) })),
       };

@@ -19,7 +19,7 @@ export interface ChunkVote {
   start: number;
   end: number;
   votes: number;
-  /** Where the chunk's middle token came from. */
+  /** Where the token of the chunk's strongest vote came from (a chunk of the reading may span two files). */
   place: SourcePlace;
   slots: SlotRead[];
 }
@@ -48,16 +48,17 @@ export async function memoryVotes(shards: readonly LoadedShard[], queries: Float
       const hits = data.hits[slot]!;
       const weight = addresses.weights[i]!;
       const c = Math.floor(writer / chunk);
+      const place = shard.provenance.place(writer);
+      if (!place) continue;
       let vote = byChunk.get(c);
       if (!vote) {
         const start = c * chunk;
-        const end = Math.min(start + chunk, data.header.tokens);
-        const place = shard.provenance.place(Math.min((start + end) >> 1, end - 1));
-        if (!place) continue;
-        vote = { shard: index, start, end, votes: 0, place, slots: [] };
+        vote = { shard: index, start, end: Math.min(start + chunk, data.header.tokens), votes: 0, place, slots: [] };
         byChunk.set(c, vote);
       }
-      vote.votes += weight / Math.max(1, hits);
+      const strength = weight / Math.max(1, hits);
+      if (vote.slots.every((s) => s.weight / Math.max(1, s.hits) < strength)) vote.place = place;
+      vote.votes += strength;
       vote.slots.push({ slot, weight, hits, writer });
     }
     votes.push(...byChunk.values());
