@@ -93,7 +93,7 @@ export interface MemoryHit {
   line: number;
   startLine: number;
   endLine: number;
-  /** Sum over the question's slot reads of weight / writes, for slots last written inside the chunk, less the same sum for reference questions (memory/votePrior.ts). */
+  /** Sum over the question's slot reads of weight / writes, for slots last written inside the chunk */
   votes: number;
   slots: { shard: string; slot: number; weight: number; writes: number; writer: { path: string; line: number } }[];
 }
