@@ -113,8 +113,9 @@ async function copyOnnxRuntime(target) {
 
 async function packageVsix(target) {
   const { createVSIX } = await import("@vscode/vsce");
-  // Dependencies are already in dist/ (bundled, or copied and pruned above).
-  await createVSIX({ cwd: root, target, dependencies: false, allowMissingRepository: true });
+  // Dependencies are already in dist/ (bundled, or copied and pruned above). The README's relative links and
+  // screenshots stay as written: with no repository URL, vsce cannot rewrite them and would refuse to package.
+  await createVSIX({ cwd: root, target, dependencies: false, allowMissingRepository: true, rewriteRelativeLinks: false });
 }
 
 process.chdir(root);
