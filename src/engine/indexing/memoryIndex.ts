@@ -66,6 +66,7 @@ export async function buildMemory(
   const previous = await readMemoryManifest(previousFiles);
   const staging = temporaryPath(path.join(layout.dir, MEMORY_PASS_DIR));
   const previousShards = [...(previousFiles ?? new Map<string, string>())].filter(([name]) => name.endsWith(".shard"));
+  const reused = new Map(previousShards);
   const job = {
     storeDir: layout.dir, memoryDir: staging, modelsDir: options.modelsDir, threads: options.threads, files, previous, previousShards,
     ...(options.shardTokens ? { shardTokens: options.shardTokens } : {}),
@@ -74,11 +75,10 @@ export async function buildMemory(
   const identity = memoryModelIdentity(readModelConfig(options.modelsDir));
   try {
     // When every shard is kept, no worker and no model are needed: the manifest is assembled here.
-    const nothingToWrite = planPass({ ...job, previousShards: new Map(previousShards) }, identity).toBuild.length === 0;
+    const nothingToWrite = planPass({ ...job, previousShards: reused }, identity).toBuild.length === 0;
     const { manifest, stats, warnings } = nothingToWrite
-      ? await memoryPass({ ...job, previousShards: new Map(previousShards), readChunks: unreachable }, identity, unreachable)
+      ? await memoryPass({ ...job, previousShards: reused, readChunks: unreachable }, identity, unreachable)
       : await runMemoryPass(job, options.signal, options.onProgress);
-    const reused = new Map(previousShards);
     const generationFiles: GenerationFile[] = [
       { name: MEMORY_MANIFEST, write: (target) => writeJson(target, manifest) },
       ...manifest.units.flatMap((unit) => unit.shards).map((shard): GenerationFile => ({

@@ -10,6 +10,7 @@ import { LongLensError, describeError } from "../errors";
 import type { StoredChunk } from "../chunk/indexedChunk";
 import type { MemoryFactory } from "../memory/loadMemory";
 import { encodeShard } from "../memory/shardFile";
+import { temporaryPath } from "../store/atomicFile";
 import type { CodeTokenizer } from "../model/tokenizer";
 import { type LayoutFile, MEMORY_MAX_TOKENS, type MemoryUnit, SHARD_TOKENS, planMemory } from "./memoryLayout";
 import { fileTokens } from "./memoryTokens";
@@ -26,7 +27,7 @@ export interface MemoryManifest {
 }
 
 export interface ShardEntry {
-  /** File name under the store's memory/ folder. */
+  /** File name in the generation's folder (and, while the pass runs, in its own folder). */
   file: string;
   tokens: number;
   subkeys: number;
@@ -164,7 +165,7 @@ export async function memoryPass(job: MemoryPassJob, identity: string, loadModel
         const data = await writeShard(reading, identity, model!.pre, model!.memory, afterPiece);
         const file = `${unit.key}-${entry.shards.length}.shard`;
         const target = path.join(job.memoryDir, file);
-        const temporary = `${target}.tmp-${process.pid}`;
+        const temporary = temporaryPath(target);
         await writeFile(temporary, encodeShard(data), { mode: 0o600 });
         await rename(temporary, target).catch(async (error: unknown) => {
           await rm(temporary, { force: true });

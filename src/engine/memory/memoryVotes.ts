@@ -41,6 +41,7 @@ export async function memoryVotes(shards: readonly LoadedShard[], queries: Float
     const { data } = shard;
     const addresses = await keys.address(queries, data.keys, data.header.subkeys);
     const byChunk = new Map<number, ChunkVote>();
+    const strongest = new Map<number, number>(); // per chunk, the strongest single vote so far
     for (let i = 0; i < addresses.slots.length; i++) {
       const slot = addresses.slots[i]!;
       const writer = data.writer[slot]!;
@@ -57,7 +58,10 @@ export async function memoryVotes(shards: readonly LoadedShard[], queries: Float
         byChunk.set(c, vote);
       }
       const strength = weight / Math.max(1, hits);
-      if (vote.slots.every((s) => s.weight / Math.max(1, s.hits) < strength)) vote.place = place;
+      if (strength > (strongest.get(c) ?? -Infinity)) {
+        strongest.set(c, strength);
+        vote.place = place;
+      }
       vote.votes += strength;
       vote.slots.push({ slot, weight, hits, writer });
     }

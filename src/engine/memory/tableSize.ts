@@ -13,7 +13,3 @@ export function tableSubkeys(tokens: number, rule: TableRule): number {
   return n;
 }
 
-/** The most tokens a table of the largest size holds at the rule's density. */
-export function maxTableTokens(rule: TableRule): number {
-  return rule.max_subkeys * rule.max_subkeys * rule.tokens_per_slot;
-}
