@@ -84,9 +84,10 @@ fi
 echo "[e2e] code-server at $URL, workspace $WORKSPACE"
 
 status=0
+# Every suite, one after another against this one code-server (they share its workspace and extension host).
 LONGLENS_E2E_URL="$URL" LONGLENS_E2E_WORKSPACE="$WORKSPACE" LONGLENS_E2E_FIXTURE="$FIXTURE" \
   LONGLENS_E2E_ARTIFACTS="$ARTIFACTS" LONGLENS_E2E_LOGS="$USER_DATA_DIR/logs" \
-  node --import tsx --test --test-reporter=spec "$E2E/longlens.e2e.test.ts" || status=$?
+  node --import tsx --test --test-concurrency=1 --test-reporter=spec "$E2E"/*.e2e.test.ts || status=$?
 if [ "$status" -ne 0 ]; then
   # The workbench's and extension host's logs say why a command did nothing or failed.
   mkdir -p "$ARTIFACTS"
