@@ -7,7 +7,7 @@ import { LongLensError } from "../errors";
 import type { CatalogFile } from "../store/catalog";
 import type { GenerationFile } from "../store/writeGeneration";
 import { temporaryPath } from "../store/atomicFile";
-import type { StoreLayout } from "../store/storeLayout";
+import { MEMORY_PASS_DIR, type StoreLayout } from "../store/storeLayout";
 import type { LayoutFile } from "./memoryLayout";
 import type { MemoryManifest, MemoryProgress, MemoryStats } from "./memoryPass";
 import { memoryModelIdentity } from "../memory/modelIdentity";
@@ -16,8 +16,6 @@ import { memoryPass, planPass } from "./memoryPass";
 import { runMemoryPass } from "./runMemoryPass";
 
 export const MEMORY_MANIFEST = "memory.json";
-/** The pass writes new shards into `<store>/memory-pass.tmp-*` (see collectGarbage). */
-export const MEMORY_PASS_DIR = "memory-pass";
 
 export interface MemoryOptions {
   modelsDir: string;

@@ -2,10 +2,7 @@
 // indexed, secrets redacted): each chunk's lines tokenised with their line ends, lines no chunk covers as
 // blank lines, then <|endoftext|> as in training. Per chunk, so a huge file never sits in memory whole.
 import type { StoredChunk } from "../chunk/indexedChunk";
-import type { CodeTokenizer } from "../model/tokenizer";
-
-/** The end-of-text token that follows every file in training (models/training/prepare.py). */
-export const END_OF_TEXT = 0;
+import { type CodeTokenizer, END_OF_TEXT } from "../model/tokenizer";
 
 /** Tokens of a stretch of a file and the line each starts on. */
 export interface TokenRun {

@@ -1,8 +1,8 @@
 // A question's memory queries: its tokens through the pre graph in memory mode, read as a document of its own
 // (after an end-of-text, as a file boundary looks in the reading), so no shard's context leaks into it.
-import { END_OF_TEXT } from "../indexing/memoryTokens";
 import { MEMORY_PIECE, MemoryModeReader } from "../model/memoryModeReader";
 import type { ModelGraphs } from "../model/modelGraphs";
+import { END_OF_TEXT } from "../model/tokenizer";
 
 export async function questionQueries(graphs: ModelGraphs, ids: readonly number[]): Promise<Float32Array> {
   const reader = new MemoryModeReader(graphs);

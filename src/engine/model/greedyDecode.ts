@@ -1,9 +1,9 @@
 // Greedy decoding to the end of a line (evaluate.py Reader.generate), keeping each chosen token's
 // log-probability: how sure the model is of what it wrote is what ranks answers against each other.
 import type { AttentionModeReader } from "./attentionModeReader";
+import { END_OF_TEXT } from "./tokenizer";
 
 export const MAX_NEW_TOKENS = 48;
-const END_OF_TEXT = 0;
 
 export interface Decoded {
   /** The decoded text up to (not including) the first line break. */

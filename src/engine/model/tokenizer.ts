@@ -6,6 +6,9 @@ import { shippedModelsDir } from "./modelFiles";
 
 export const TOKENIZER_FILE = "tokenizer.json";
 
+/** The end-of-text token: it follows every file in training (models/training/prepare.py) and ends a decode. */
+export const END_OF_TEXT = 0;
+
 /** One token and the UTF-16 span [start, end) of the text it covers. */
 export interface TokenSpan {
   id: number;

@@ -26,6 +26,9 @@ export const GENERATION_NAME = new RegExp(`^${GENERATION_ID}$`);
 /** A generation being written (or left by a killed run). */
 export const STAGING_NAME = new RegExp(`^${GENERATION_ID}${TEMPORARY_SUFFIX.source}`);
 
+/** Where a memory pass writes its new shards before they join a generation: `<store>/memory-pass.tmp-*`. */
+export const MEMORY_PASS_DIR = "memory-pass";
+
 /** A further file of a generation: a plain name (see writeGeneration's extraFiles). */
 export const GENERATION_FILE_NAME = /^[\w-][\w.-]*$/;
 

@@ -16,6 +16,7 @@ import {
   GENERATION_FILE_NAME,
   GENERATION_NAME,
   LEXICAL_NAME,
+  MEMORY_PASS_DIR,
   type Manifest,
   STORE_FORMAT,
   STORE_VERSION,
@@ -96,7 +97,7 @@ export async function writeGeneration(
   return generation;
 }
 
-const ROOT_LEFTOVER = new RegExp(`^(manifest\\.json|longlens-store|index\\.lock|memory-pass)${TEMPORARY_SUFFIX.source}`);
+const ROOT_LEFTOVER = new RegExp(`^(manifest\\.json|longlens-store|index\\.lock|${MEMORY_PASS_DIR})${TEMPORARY_SUFFIX.source}`);
 
 /**
  * Removes what the current generation (`keep`; none when the store is cleared) no longer needs: other
