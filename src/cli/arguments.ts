@@ -7,9 +7,20 @@ import { usageError } from "./usage";
 export type Command =
   | { kind: "help" }
   | { kind: "version" }
-  | { kind: "index"; path: string; store?: string; json: boolean }
-  | { kind: "ask" | "needle"; path: string; questions: QuestionSource; top?: number; store?: string; json: boolean }
-  | { kind: "inspect"; file: string; lines?: [number, number]; token?: number; variant?: InspectVariant; json: boolean };
+  | { kind: "index"; path: string; store?: string; allowOutside: string[]; json: boolean }
+  | { kind: "ask" | "needle"; path: string; questions: QuestionSource; top?: number; store?: string; allowOutside: string[]; json: boolean }
+  | {
+      kind: "inspect";
+      file: string;
+      lines?: [number, number];
+      token?: number;
+      variant?: InspectVariant;
+      /** The memory view: a question's reads (else --token's), from the index of `in` (default: found above the file). */
+      question?: string;
+      in?: string;
+      store?: string;
+      json: boolean;
+    };
 
 /** A question from the command line, or a batch file with one per line. */
 export type QuestionSource = { question: string } | { batchFile: string };
@@ -19,12 +30,14 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
 const store = { type: "string" } as const;
 const json = { type: "boolean", default: false } as const;
 const batch = { type: "string" } as const;
+/** Folders outside <path> that its symbolic links may lead into (the walker skips links to anywhere else). */
+const allowOutside = { type: "string", multiple: true } as const;
 
 const optionsByCommand: Record<"index" | "ask" | "needle" | "inspect", Options> = {
-  index: { store, json },
-  ask: { store, json, batch, top: { type: "string" } },
-  needle: { store, json, batch },
-  inspect: { json, lines: { type: "string" }, token: { type: "string" }, variant: { type: "string" } },
+  index: { store, json, "allow-outside": allowOutside },
+  ask: { store, json, batch, "allow-outside": allowOutside, top: { type: "string" } },
+  needle: { store, json, batch, "allow-outside": allowOutside },
+  inspect: { json, store, lines: { type: "string" }, token: { type: "string" }, variant: { type: "string" }, question: { type: "string" }, in: { type: "string" } },
 };
 
 export function parseCommand(argv: string[]): Command {
@@ -40,20 +53,30 @@ export function parseCommand(argv: string[]): Command {
 
   if (kind === "inspect") {
     const [file] = expectPositionals(positionals, ["<file>"]);
-    const [lines, token, variant] = [flag("lines"), flag("token"), flag("variant")];
+    const [lines, token, variant, question, root] = [flag("lines"), flag("token"), flag("variant"), flag("question"), flag("in")];
+    const problem = question === undefined ? undefined : questionProblem(question);
+    if (problem) throw usageError(problem);
+    if (root !== undefined) expectPath(root);
+    const storeDir = parseStore(flag("store"));
+    // A store is keyed by the folder it indexes: without --in there is no folder to look for in it.
+    if (storeDir !== undefined && root === undefined) throw usageError("--store needs --in <indexed folder> with inspect");
     return {
       kind,
       file,
       json: isJson,
+      ...(question === undefined ? {} : { question }),
+      ...(root === undefined ? {} : { in: root }),
+      ...(storeDir === undefined ? {} : { store: storeDir }),
       ...(lines === undefined ? {} : { lines: parseLineRange(lines) }),
       ...(token === undefined ? {} : { token: parseIndex(token, "--token") }),
       ...(variant === undefined ? {} : { variant: parseVariant(variant) }),
     };
   }
   const path = expectPath(positionals[0]);
+  const outside = parseAllowOutside((values["allow-outside"] as string[] | undefined) ?? []);
   if (kind === "index") {
     expectPositionals(positionals, ["<path>"]);
-    return { kind, path, store: parseStore(flag("store")), json: isJson };
+    return { kind, path, store: parseStore(flag("store")), allowOutside: outside, json: isJson };
   }
   const batchFile = flag("batch");
   const question = positionals[1];
@@ -68,6 +91,7 @@ export function parseCommand(argv: string[]): Command {
     path,
     questions: batchFile === undefined ? { question: question! } : { batchFile },
     store: parseStore(flag("store")),
+    allowOutside: outside,
     json: isJson,
     ...(top === undefined ? {} : { top: parsePositiveInteger(top, "--top") }),
   };
@@ -97,6 +121,12 @@ function expectPositionals(positionals: string[], names: string[]): string[] {
 function parseStore(text: string | undefined): string | undefined {
   if (text === "") throw usageError("--store needs a folder, not an empty string");
   return text;
+}
+
+/** An empty --allow-outside would mean the current folder: almost certainly a mistake, not a wish. */
+function parseAllowOutside(folders: string[]): string[] {
+  if (folders.includes("")) throw usageError("--allow-outside needs a folder, not an empty string");
+  return folders;
 }
 
 function parsePositiveInteger(text: string, name: string): number {

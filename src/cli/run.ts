@@ -1,5 +1,7 @@
 // Carries out one parsed command and writes its result to stdout.
-import { inspectFile, type AskResult, type NeedleResult, Workspace } from "../engine";
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { inspectFile, LongLensError, withMemory, type AskResult, type NeedleResult, Workspace } from "../engine";
 import type { Command } from "./arguments";
 import { askText, indexText, needleText } from "./humanOutput";
 import { inspectText } from "./inspectText";
@@ -19,12 +21,13 @@ export async function runCommand(command: Command, version: string): Promise<voi
     case "version":
       return writeOutput(`${version}\n`);
     case "inspect": {
-      const { file, lines, token, variant } = command;
-      const result = await inspectFile(file, { lines, token, variant });
+      const { file, lines, token, variant, question } = command;
+      const inspected = await inspectFile(file, { lines, token, variant });
+      const result = await withMemory(inspected, file, { question, root: command.in, storeDir: command.store });
       return writeOutput(command.json ? toJson(result) : inspectText(result));
     }
     case "index":
-      return withWorkspace(command.path, command.store, false, async (workspace, signal) => {
+      return withWorkspace(command, false, async (workspace, signal) => {
         const progress = progressLine();
         const result = await workspace.index({ signal, onProgress: progress.onProgress }).finally(progress.clear);
         await writeOutput(command.json ? toJson(result) : indexText(result));
@@ -40,7 +43,7 @@ async function answerQuestions(command: QuestionCommand): Promise<void> {
   // Read the batch before opening the workspace: a bad batch file should not cost an index run.
   const questions = await readQuestions(command.questions);
   const isBatch = "batchFile" in command.questions;
-  await withWorkspace(command.path, command.store, true, async (workspace, signal) => {
+  await withWorkspace(command, true, async (workspace, signal) => {
     for (const question of questions) {
       const progress = progressLine();
       const options = { signal, onProgress: progress.onProgress };
@@ -57,17 +60,28 @@ async function answerQuestions(command: QuestionCommand): Promise<void> {
 
 /** Runs `work` on an opened workspace; `stopAtOnce` for work that writes nothing of its own (see withInterrupt). */
 async function withWorkspace(
-  path: string,
-  storeDir: string | undefined,
+  { path, store, allowOutside }: Extract<Command, { kind: "index" | "ask" | "needle" }>,
   stopAtOnce: boolean,
   work: (workspace: Workspace, signal: AbortSignal) => Promise<void>,
 ): Promise<void> {
-  const workspace = await Workspace.open(path, storeDir === undefined ? {} : { storeDir });
+  const allowedOutsideRoots = await existingFolders(allowOutside);
+  const workspace = await Workspace.open(path, { ...(store === undefined ? {} : { storeDir: store }), allowedOutsideRoots });
   try {
     await withInterrupt((signal) => work(workspace, signal), stopAtOnce);
   } finally {
     workspace.dispose();
   }
+}
+
+/** The --allow-outside folders, absolute; one that is missing or not a folder is an error, not a silent no-op. */
+async function existingFolders(folders: readonly string[]): Promise<string[]> {
+  return Promise.all(
+    folders.map(async (folder) => {
+      const isFolder = await stat(folder).then((s) => s.isDirectory(), () => false);
+      if (!isFolder) throw new LongLensError(`--allow-outside ${printable(folder)} is not a folder`);
+      return resolve(folder);
+    }),
+  );
 }
 
 function toJson(value: unknown): string {

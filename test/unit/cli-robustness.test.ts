@@ -2,7 +2,7 @@
 // disk, file names with control characters, Ctrl-C in the middle of a batch.
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdir, open, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { test } from "node:test";
 import { tempDir } from "../fixtures/fixtureTrees";
@@ -102,4 +102,34 @@ test("the first Ctrl-C during ask --batch stops it within 500 ms, with status 13
   t.diagnostic(`stopped ${ms.toFixed(0)} ms after SIGINT`);
   assert.ok(ms < 500, `stopped ${ms.toFixed(0)} ms after the signal`);
   assert.ok(run.stdout.split("\n").length < 40_000, "it did not answer the whole batch");
+});
+
+test("a link to a folder outside <path> is skipped and reported, and indexed with --allow-outside that folder", async (t) => {
+  const dir = await tempDir(t);
+  const [tree, outside, elsewhere] = ["tree", "outside", "elsewhere"].map((name) => path.join(dir, name)) as [string, string, string];
+  for (const folder of [tree, outside, elsewhere]) await mkdir(folder);
+  await writeFile(path.join(tree, "inside.ts"), "export const inside = 1;\n");
+  await writeFile(path.join(outside, "shared.ts"), "export const sharedQuokkaSetting = 2;\n");
+  await writeFile(path.join(elsewhere, "other.ts"), "export const other = 3;\n");
+  await symlink(outside, path.join(tree, "shared"));
+  await symlink(elsewhere, path.join(tree, "other"));
+  const index = async (...flags: string[]) => {
+    const run = await cli(["index", tree, "--store", path.join(dir, "store"), "--json", ...flags]);
+    assert.equal(run.code, 0, run.stderr);
+    return JSON.parse(run.stdout) as { files: number; skipped: { path: string; reason: string }[] };
+  };
+
+  const closed = await index();
+  assert.equal(closed.files, 1);
+  assert.deepEqual(closed.skipped, [{ path: "other/", reason: "link outside root" }, { path: "shared/", reason: "link outside root" }]);
+
+  const open = await index("--allow-outside", outside);
+  assert.equal(open.files, 2);
+  assert.deepEqual(open.skipped, [{ path: "other/", reason: "link outside root" }], "only the named folder is let in");
+  const ask = await cli(["ask", tree, "sharedQuokkaSetting", "--store", path.join(dir, "store"), "--allow-outside", outside, "--json"]);
+  assert.equal(JSON.parse(ask.stdout).hits[0].file, "shared/shared.ts");
+
+  assert.equal((await index("--allow-outside", outside, "--allow-outside", elsewhere)).files, 3, "the flag repeats");
+  assertOneLineError(await cli(["index", tree, "--allow-outside", ""]), 2, /--allow-outside needs a folder/);
+  assertOneLineError(await cli(["index", tree, "--allow-outside", path.join(dir, "missing")]), 1, /--allow-outside .*missing is not a folder/);
 });
