@@ -42,8 +42,11 @@ const TOP_DECORATED = 40;
 
 let view: View | undefined;
 let openedAt: number | undefined;
-/** What the footer reports (and the end-to-end test reads): how long opening and the last head switch took. */
-const timing: { openMs?: number; redrawMs?: number } = {};
+/**
+ * What the footer reports (and the end-to-end test reads): how long opening and the last head switch took, and
+ * where opening's time went (the model, the message's transfer, unpacking and drawing here).
+ */
+const timing: { openMs?: number; redrawMs?: number; modelMs?: number; transferMs?: number; drawMs?: number } = {};
 
 const variantNames: Record<InspectVariant, string> = { longlens: "Shipped (DroPE + REPO)", rope: "RoPE (before the drop)" };
 
@@ -60,11 +63,16 @@ function apply(state: PanelState<InspectorData>): void {
   const layer = sameTarget && saved.layer !== undefined && saved.layer < result.model.layers ? saved.layer : result.model.layers - 1;
   const head = sameTarget && saved.head !== undefined && saved.head < result.model.heads ? saved.head : 0;
   const token = sameTarget && saved.token !== undefined && saved.token < result.tokens.length ? saved.token : undefined;
+  const receivedAt = Date.now();
   view = build(state.data, layer, head);
   redraw();
   if (openedAt !== state.data.requestedAt) {
     openedAt = state.data.requestedAt;
-    timing.openMs = Date.now() - state.data.requestedAt;
+    const drawnAt = Date.now();
+    timing.openMs = drawnAt - state.data.requestedAt;
+    timing.modelMs = Math.round(result.seconds * 1000);
+    timing.transferMs = state.data.postedAt === undefined ? undefined : receivedAt - state.data.postedAt;
+    timing.drawMs = drawnAt - receivedAt;
   }
   updateTiming();
   if (token !== undefined) void pick(token);
@@ -373,8 +381,7 @@ function updateTiming(): void {
   if (!view) return;
   const { openMs, redrawMs } = timing;
   const element = view.elements.timing;
-  if (openMs !== undefined) element.dataset.openMs = String(openMs);
-  if (redrawMs !== undefined) element.dataset.redrawMs = String(redrawMs);
+  for (const [key, value] of Object.entries(timing)) if (value !== undefined) element.dataset[key] = String(value);
   element.textContent = [openMs !== undefined && `opened in ${openMs} ms`, redrawMs !== undefined && `head switch redrawn in ${redrawMs} ms`].filter(Boolean).join(" · ");
 }
 

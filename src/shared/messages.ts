@@ -20,6 +20,8 @@ export interface InspectorData {
   result: InspectResult;
   /** Wall clock (ms since the epoch) when the user asked: the webview reports how long opening took. */
   requestedAt: number;
+  /** Wall clock when the extension posted it: opening's time splits into the model, the transfer and drawing. */
+  postedAt?: number;
 }
 
 /** One hit of the last question, as the Hits view lists it. */

@@ -113,6 +113,14 @@ export class Inspector {
     return packFloat32(rows, [m.n_layer, m.n_head, ids.length]);
   }
 
+  /**
+   * Loads the tokenizer and a variant's graphs ahead of the first call (the extension does it when idle), so
+   * the first inspect runs the model at once. Nothing runs, so this holds only the graphs' weights.
+   */
+  async preload(variant: InspectVariant = "longlens"): Promise<void> {
+    await Promise.all([this.loadTokenizer(), this.loadGraphs(variant)]);
+  }
+
   async dispose(): Promise<void> {
     clearTimeout(this.idle);
     await this.releaseGraphs();

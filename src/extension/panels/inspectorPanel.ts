@@ -48,7 +48,7 @@ export class InspectorPanel {
     panel.webview.options = webviewOptions(deps.extensionUri);
     panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, "inspector", "LongLens: Attention");
     this.host = new MessageHost(panel.webview, {
-      "inspector/ready": async () => this.state,
+      "inspector/ready": async () => posted(this.state),
       "inspector/variant": async ({ variant }) => {
         const data = this.ready();
         return this.load(requestFromTarget(data.target, variant), false);
@@ -80,7 +80,7 @@ export class InspectorPanel {
 
   private show(state: PanelState<InspectorData>, notify = true): void {
     this.state = state;
-    if (notify) this.host.notify("inspector/show", state);
+    if (notify) this.host.notify("inspector/show", posted(state));
   }
 
   private ready(): InspectorData {
@@ -108,4 +108,10 @@ export class InspectorPanel {
     this.panel.dispose();
     while (this.disposables.length) this.disposables.pop()!.dispose();
   }
+}
+
+/** Stamps when a state leaves for the webview, which reports the transfer's share of opening. */
+function posted(state: PanelState<InspectorData>): PanelState<InspectorData> {
+  if (state.status === "ready") state.data.postedAt = Date.now();
+  return state;
 }

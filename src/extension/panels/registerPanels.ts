@@ -10,9 +10,16 @@ import { InspectorPanel } from "./inspectorPanel";
 import type { PanelDeps } from "./panelDeps";
 import { TokenDecorations } from "./tokenDecorations";
 
-export function registerPanels(context: vscode.ExtensionContext, { output, hits }: Services): void {
+/** How long after activation the inspector's graphs load in the background (after the startup index). */
+const PRELOAD_AFTER_MS = 10_000;
+
+export function registerPanels(context: vscode.ExtensionContext, { output, hits, indexer }: Services): void {
   // Freed after two idle minutes: a loaded 2,000-token run holds about a gigabyte in the extension host.
   const inspector = new Inspector(undefined, { releaseAfterMs: 120_000 });
+  // The first open then runs the model at once. A failure here (model files missing) is left for that open to
+  // report: the user has not asked for anything yet.
+  const preload = setTimeout(() => void indexer.whenIdle().then(() => inspector.preload()).catch(() => undefined), PRELOAD_AFTER_MS);
+  context.subscriptions.push({ dispose: () => clearTimeout(preload) });
   const decorations = new TokenDecorations();
   context.subscriptions.push(decorations, { dispose: () => void inspector.dispose() });
   const deps: PanelDeps = { extensionUri: context.extensionUri, output, inspector, decorations };
