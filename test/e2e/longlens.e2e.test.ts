@@ -2,9 +2,11 @@
 // Chromium. Started by test/e2e/run.sh, which passes the server URL and the workspace copy in the environment.
 import assert from "node:assert/strict";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser, type Frame, type Page } from "playwright-core";
+import { indexStalls, outputChannelText, recordMeasured } from "./measured";
 import { UI_TIMEOUT_MS, Workbench } from "./workbench";
 
 const serverUrl = requiredEnv("LONGLENS_E2E_URL");
@@ -136,7 +138,11 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
   });
 
   after(async () => {
-    if (Object.keys(measured).length) console.log(`[e2e] measured: ${JSON.stringify(measured)}`);
+    if (Object.keys(measured).length) {
+      measured.loadAverage = os.loadavg()[0]!;
+      console.log(`[e2e] measured: ${JSON.stringify(measured)}`);
+      await recordMeasured(artifacts, measured);
+    }
     if (page) await screenshot("final");
     await browser?.close();
   });
@@ -167,6 +173,14 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
     }
     await screenshot("status-menu");
     await page.keyboard.press("Escape");
+  });
+
+  step("every index run logs the extension host's worst event-loop stall", 10_000, async () => {
+    // The startup index, Index Workspace and the automatic re-index after the edit (at least the last two).
+    const stalls = indexStalls(await outputChannelText(logs, "LongLens"));
+    assert.ok(stalls.length >= 2, `the LongLens output logged ${stalls.length} index runs' stalls`);
+    measured.indexRuns = stalls.length;
+    measured.indexWorstStallMs = Math.max(...stalls);
   });
 
   step("Ask the Codebase lists the answer and opens it", 90_000, async () => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm run test:e2e`: loads the built extension into a real VS Code (code-server), drives it from headless
-# Chromium with Playwright, and checks what a user would see. Needs `npm run build` first.
+# Chromium with Playwright, and checks what a user would see. Needs `npm run build` first. With --write, a passing
+# run rewrites the README's e2e section from what it measured.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -94,5 +95,8 @@ if [ "$status" -ne 0 ]; then
   cp "$SERVER_LOG" "$ARTIFACTS/"
   cp -R "$USER_DATA_DIR/logs" "$ARTIFACTS/vscode-logs" 2>/dev/null || true
   echo "[e2e] failed; screenshots and logs are in $ARTIFACTS" >&2
+fi
+if [ "$status" -eq 0 ] && [ "${1:-}" = "--write" ]; then
+  node --import tsx "$E2E/writeReadme.ts" "$ARTIFACTS" "$(grep -o '^CODE_SERVER_VERSION=[0-9.]*' "$E2E/setup.sh" | cut -d= -f2)"
 fi
 exit "$status"

@@ -1,0 +1,31 @@
+// What the end-to-end suites measure (timings, the event loop's worst stall), kept across the suites of one
+// run in artifacts/measured.json; `npm run test:e2e -- --write` turns it into the README's e2e section.
+import { readdir, readFile, writeFile, mkdir } from "node:fs/promises";
+import path from "node:path";
+
+const FILE = "measured.json";
+
+/** Adds `values` to the run's measurements (suites run one after another, so read-modify-write is safe). */
+export async function recordMeasured(artifacts: string, values: Record<string, number>): Promise<void> {
+  await mkdir(artifacts, { recursive: true });
+  const file = path.join(artifacts, FILE);
+  const previous = await readFile(file, "utf8").then((text) => JSON.parse(text) as Record<string, number>, () => ({}));
+  await writeFile(file, `${JSON.stringify({ ...previous, ...values }, null, 2)}\n`);
+}
+
+export async function readMeasured(artifacts: string): Promise<Record<string, number>> {
+  return JSON.parse(await readFile(path.join(artifacts, FILE), "utf8")) as Record<string, number>;
+}
+
+/** The text of the extension's output channel, from the log file VS Code keeps for it under `logs`. */
+export async function outputChannelText(logs: string, channel: string): Promise<string> {
+  const entries = await readdir(logs, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile() && new RegExp(`^\\d+-${channel}\\.log$`).test(e.name)).map((e) => path.join(e.parentPath, e.name));
+  if (files.length === 0) throw new Error(`no log of the ${channel} output channel under ${logs}`);
+  return (await Promise.all(files.sort().map((file) => readFile(file, "utf8")))).join("\n");
+}
+
+/** Each index run's worst event-loop stall, as the extension logs it (src/extension/indexer.ts). */
+export function indexStalls(output: string): number[] {
+  return [...output.matchAll(/event loop stalled at most (\d+) ms while indexing/g)].map((m) => Number(m[1]));
+}
