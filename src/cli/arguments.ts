@@ -9,7 +9,18 @@ export type Command =
   | { kind: "version" }
   | { kind: "index"; path: string; store?: string; allowOutside: string[]; json: boolean }
   | { kind: "ask" | "needle"; path: string; questions: QuestionSource; top?: number; store?: string; allowOutside: string[]; json: boolean }
-  | { kind: "inspect"; file: string; lines?: [number, number]; token?: number; variant?: InspectVariant; json: boolean };
+  | {
+      kind: "inspect";
+      file: string;
+      lines?: [number, number];
+      token?: number;
+      variant?: InspectVariant;
+      /** The memory view: a question's reads (else --token's), from the index of `in` (default: found above the file). */
+      question?: string;
+      in?: string;
+      store?: string;
+      json: boolean;
+    };
 
 /** A question from the command line, or a batch file with one per line. */
 export type QuestionSource = { question: string } | { batchFile: string };
@@ -26,7 +37,7 @@ const optionsByCommand: Record<"index" | "ask" | "needle" | "inspect", Options> 
   index: { store, json, "allow-outside": allowOutside },
   ask: { store, json, batch, "allow-outside": allowOutside, top: { type: "string" } },
   needle: { store, json, batch, "allow-outside": allowOutside },
-  inspect: { json, lines: { type: "string" }, token: { type: "string" }, variant: { type: "string" } },
+  inspect: { json, store, lines: { type: "string" }, token: { type: "string" }, variant: { type: "string" }, question: { type: "string" }, in: { type: "string" } },
 };
 
 export function parseCommand(argv: string[]): Command {
@@ -42,11 +53,20 @@ export function parseCommand(argv: string[]): Command {
 
   if (kind === "inspect") {
     const [file] = expectPositionals(positionals, ["<file>"]);
-    const [lines, token, variant] = [flag("lines"), flag("token"), flag("variant")];
+    const [lines, token, variant, question, root] = [flag("lines"), flag("token"), flag("variant"), flag("question"), flag("in")];
+    const problem = question === undefined ? undefined : questionProblem(question);
+    if (problem) throw usageError(problem);
+    if (root !== undefined) expectPath(root);
+    const storeDir = parseStore(flag("store"));
+    // A store is keyed by the folder it indexes: without --in there is no folder to look for in it.
+    if (storeDir !== undefined && root === undefined) throw usageError("--store needs --in <indexed folder> with inspect");
     return {
       kind,
       file,
       json: isJson,
+      ...(question === undefined ? {} : { question }),
+      ...(root === undefined ? {} : { in: root }),
+      ...(storeDir === undefined ? {} : { store: storeDir }),
       ...(lines === undefined ? {} : { lines: parseLineRange(lines) }),
       ...(token === undefined ? {} : { token: parseIndex(token, "--token") }),
       ...(variant === undefined ? {} : { variant: parseVariant(variant) }),

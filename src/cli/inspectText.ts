@@ -1,8 +1,9 @@
 // `longlens inspect` for a person at a terminal: the tokens by line (with their window indices, for --token),
-// what the chosen token attends to most, and where REPO folds; --json carries the full arrays.
+// what the chosen token attends to most, where REPO folds, and the memory slots read; --json carries the full arrays.
 import type { InspectResult } from "../shared/inspectData";
 import { formatCount } from "../shared/indexText";
 import { unpack } from "../shared/packed";
+import { printable } from "./terminalText";
 
 /** Strongest keys listed per head for --token. */
 const TOP_KEYS = 3;
@@ -10,9 +11,9 @@ const TOP_KEYS = 3;
 export function inspectText(result: InspectResult): string {
   const cut = result.truncated ? " (cut to fit)" : "";
   const header =
-    `${result.file} lines ${result.startLine}-${result.endLine}${cut}: ${formatCount(result.tokens.length)} tokens, ${result.tokenizer}\n` +
+    `${printable(result.file)} lines ${result.startLine}-${result.endLine}${cut}: ${formatCount(result.tokens.length)} tokens, ${result.tokenizer}\n` +
     `model: ${result.variant}, ${result.model.layers} layers x ${result.model.heads} heads, beta ${result.model.beta.toFixed(3)}, ${result.seconds.toFixed(2)} s\n`;
-  return header + tokenLines(result) + attendedText(result) + foldText(result);
+  return header + tokenLines(result) + attendedText(result) + foldText(result) + memoryText(result);
 }
 
 function tokenLines(result: InspectResult): string {
@@ -51,3 +52,21 @@ function foldText(result: InspectResult): string {
     });
   return lines.length ? `positions relative to token ${result.positions.reference}:\n${lines.join("")}` : "";
 }
+
+function memoryText(result: InspectResult): string {
+  if (result.memoryReason !== undefined) return `memory: none read: ${printable(result.memoryReason)}\n`;
+  const view = result.memory;
+  if (!view) return "";
+  const reader = "question" in view.reader ? `question ${JSON.stringify(view.reader.question)}` : `token ${view.reader.token}`;
+  const out = [`memory read by ${printable(reader)}: the strongest slots of ${plural(view.shardsRead, "shard")}\n`];
+  for (const { shard, slots } of view.shards) {
+    out.push(`  ${printable(shard)}\n`);
+    for (const s of slots) {
+      const writer = s.writer ? `written at ${printable(s.writer.file)}:${s.writer.line} (chunk lines ${s.writer.startLine}-${s.writer.endLine})` : "never written";
+      out.push(`    slot ${s.slot}  weight ${s.weight.toFixed(3)}  ${plural(s.writes, "write")}  ${writer}\n`);
+    }
+  }
+  return out.join("");
+}
+
+const plural = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 ? "" : "s"}`;

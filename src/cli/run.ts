@@ -1,7 +1,7 @@
 // Carries out one parsed command and writes its result to stdout.
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { inspectFile, LongLensError, type AskResult, type NeedleResult, Workspace } from "../engine";
+import { inspectFile, LongLensError, withMemory, type AskResult, type NeedleResult, Workspace } from "../engine";
 import type { Command } from "./arguments";
 import { askText, indexText, needleText } from "./humanOutput";
 import { inspectText } from "./inspectText";
@@ -21,8 +21,9 @@ export async function runCommand(command: Command, version: string): Promise<voi
     case "version":
       return writeOutput(`${version}\n`);
     case "inspect": {
-      const { file, lines, token, variant } = command;
-      const result = await inspectFile(file, { lines, token, variant });
+      const { file, lines, token, variant, question } = command;
+      const inspected = await inspectFile(file, { lines, token, variant });
+      const result = await withMemory(inspected, file, { question, root: command.in, storeDir: command.store });
       return writeOutput(command.json ? toJson(result) : inspectText(result));
     }
     case "index":

@@ -12,6 +12,8 @@ import { inKernelFileSystem } from "./reader/regularFile";
 import { DEFAULT_MAX_FILE_BYTES, SINGLE_FILE_MAX_BYTES, formatBytes } from "./reader/sizeLimits";
 import { setChunkWorkers } from "./chunk/chunkPool";
 import { buildMemory } from "./indexing/memoryIndex";
+import { memoryReads, tokenQuery } from "./inspect/memoryReads";
+import { questionQueries } from "./memory/questionQueries";
 import { StoredMemory } from "./memory/storedMemory";
 import { shippedModelsDir } from "./model/modelFiles";
 import { ModelService } from "./model/modelService";
@@ -24,6 +26,7 @@ import { defaultStoreDir } from "./store/defaultStoreDir";
 import { type LoadedStore, checkStore, currentGeneration, readStore } from "./store/readStore";
 import { checkStoreFolder } from "./store/storeFolder";
 import { StoreLayout } from "./store/storeLayout";
+import type { MemoryView } from "../shared/inspectData";
 import type { AskResult, IndexProgress, IndexResult, MemoryHit, NeedleResult } from "./types";
 
 export { defaultStoreDir } from "./store/defaultStoreDir";
@@ -56,6 +59,9 @@ export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: (p: IndexProgress) => void;
 }
+
+/** What reads the memory for the memory view: a question, or token `token` of a text's token ids. */
+export type MemoryReader = { question: string } | { ids: readonly number[]; token: number };
 
 export const MAX_QUESTION_CHARS = 10_000;
 export const DEFAULT_TOP = 10;
@@ -193,11 +199,7 @@ export class Workspace {
    */
   async memoryHits(question: string, top = DEFAULT_TOP, run: RunOptions = {}): Promise<MemoryHit[]> {
     checkQuestion(question);
-    const store = await this.currentStore(run);
-    if (this.memory?.generation !== store.generation) {
-      this.memory = { generation: store.generation, memory: this.loadModel().then((model) => StoredMemory.open(store.extraFiles, model)) };
-    }
-    const memory = await this.memory.memory;
+    const memory = await this.openMemory(await this.currentStore(run));
     if (!memory) return [];
     const model = await this.loadModel();
     const votes = await memory.votes(model, model.tokenizer.encode(question));
@@ -205,19 +207,42 @@ export class Workspace {
       const shard = memory.shards[vote.shard]!;
       const placeOf = (position: number) => shard.provenance.place(position)!;
       // A chunk of the reading may span two files: its lines are those of the file its strongest vote points into.
-      const linesIn = (from: number, step: number): number => {
-        for (let p = from; p >= vote.start && p < vote.end; p += step) if (placeOf(p).path === vote.place.path) return placeOf(p).line;
-        return vote.place.line;
-      };
+      const [startLine, endLine] = shard.provenance.linesIn(vote.start, vote.end, vote.place.path, vote.place.line);
       return {
         file: vote.place.path,
         line: vote.place.line,
-        startLine: linesIn(vote.start, 1),
-        endLine: linesIn(vote.end - 1, -1),
+        startLine,
+        endLine,
         votes: vote.votes,
         slots: vote.slots.map((s) => ({ shard: shard.name, slot: s.slot, weight: s.weight, writes: s.hits, writer: placeOf(s.writer) })),
       };
     });
+  }
+
+  /**
+   * The memory slots a question or a token reads, strongest first (the inspector's memory view). Never
+   * indexes: without an index, or with one that has no readable memory, the reason is returned instead.
+   */
+  async memoryReads(reader: MemoryReader): Promise<{ view: MemoryView } | { reason: string }> {
+    if ("question" in reader) checkQuestion(reader.question);
+    else if (!Number.isInteger(reader.token) || reader.token < 0 || reader.token >= reader.ids.length) {
+      throw new LongLensError(`The token ${reader.token} is outside the text: it has tokens 0-${reader.ids.length - 1}.`, "BAD_TOKEN");
+    }
+    if (!(await this.hasIndex())) return { reason: this.storeProblem ?? `${this.root} has no index yet: index it to read its code into memory.` };
+    try {
+      const memory = await this.openMemory(await this.currentStore({}));
+      if (!memory) return { reason: "The index has no memory: it was built without the model (lexical only); index again with the model files present." };
+      const model = await this.loadModel();
+      const queries = "question" in reader
+        ? await questionQueries(model.graphs, model.tokenizer.encode(reader.question))
+        : await tokenQuery(model.graphs, reader.ids, reader.token);
+      const read = "question" in reader ? { question: reader.question } : { token: reader.token };
+      return { view: await memoryReads(memory.shards, model.memory.productKeys, model.config.model.mem_chunk, queries, read) };
+    } catch (error) {
+      // A damaged memory or missing model files: the view says why; the rest of an inspection still shows.
+      if (error instanceof LongLensError) return { reason: error.message };
+      throw error;
+    }
   }
 
   dispose(): void {
@@ -231,6 +256,14 @@ export class Workspace {
 
   private get modelsDir(): string {
     return this.options.modelsDir ?? shippedModelsDir();
+  }
+
+  /** The store's memory, opened once per generation (undefined when the index has none). */
+  private openMemory(store: OpenStore): Promise<StoredMemory | undefined> {
+    if (this.memory?.generation !== store.generation) {
+      this.memory = { generation: store.generation, memory: this.loadModel().then((model) => StoredMemory.open(store.extraFiles, model)) };
+    }
+    return this.memory.memory;
   }
 
   private loadModel(): Promise<ModelService> {

@@ -39,18 +39,23 @@ export interface LayerPositions {
   folds?: [number, number][][];
 }
 
-/** One memory slot a token or question read: filled by the memory pass (issue 13), empty until then. */
+/** One memory slot a token or question read, in one shard. */
 export interface MemorySlotRead {
   slot: number;
+  /** The slot's read weight (each token's weights over its slots sum to 1): the largest any of the reader's tokens gave it. */
   weight: number;
+  /** How many tokens of the reading wrote the slot. */
   writes: number;
-  /** The code that last wrote the slot. */
-  writer?: { file: string; line: number };
+  /** The code that last wrote the slot, and the lines of the memory chunk (mem_chunk tokens) it was written in. */
+  writer?: { file: string; line: number; startLine: number; endLine: number };
 }
 
 export interface MemoryView {
-  /** What read the memory: a token of this window or a question. */
+  /** What read the memory: a token of this window (its memory-mode query) or a question. */
   reader: { token: number } | { question: string };
+  /** Shards the reader read (all of the index's); only those holding one of the strongest slots are listed. */
+  shardsRead: number;
+  /** Per listed shard, its strongest slots, strongest first (at most 8 a shard, 32 in all). */
   shards: { shard: string; slots: MemorySlotRead[] }[];
 }
 
@@ -62,15 +67,17 @@ export interface InspectResult {
   truncated: boolean;
   tokenizer: string;
   tokens: InspectToken[];
-  /** Names of the analyses present: "tokens", "attention", "positions" (and "memory" once it lands). */
+  /** Names of the analyses present: "tokens", "attention", "positions", and "memory" when memory was read. */
   analyses: string[];
   variant: InspectVariant;
   /** What the graphs were run with. */
   model: { layers: number; heads: number; beta: number; posModes: string[]; localHeads: number[][]; localWindow: number };
   attention: InspectAttention;
   positions: { reference: number; layers: LayerPositions[] };
-  /** The memory view's slot: null until the memory pass provides it. */
+  /** The memory slots a question or token read (`--question`, `--token`); null when none was asked or none can be read. */
   memory: MemoryView | null;
+  /** Why memory is null although a reader was asked for (no index, an index without memory, ...). */
+  memoryReason?: string;
   /** Wall time of the model run and the encoding, seconds. */
   seconds: number;
 }

@@ -1,17 +1,20 @@
 // `longlens inspect` as a user or a script runs it: a real process on real files.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { Workspace } from "../../src/engine/workspace";
 
 const repo = path.resolve(import.meta.dirname, "../..");
 const reminders = path.join(repo, "samples/taskboard/api/src/reminders.ts");
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(repo, "src/cli/main.ts"), "inspect", ...args], { cwd: repo });
+    // A cache of its own: an index the user made of this repository must not change what inspect finds.
+    const env = { ...process.env, LONGLENS_CACHE: path.join(temp, "cache") };
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(repo, "src/cli/main.ts"), "inspect", ...args], { cwd: repo, env });
     let [stdout, stderr] = ["", ""];
     child.stdout.on("data", (d: Buffer) => (stdout += d));
     child.stderr.on("data", (d: Buffer) => (stderr += d));
@@ -43,6 +46,7 @@ describe("longlens inspect", () => {
     assert.deepEqual(Object.keys(result.tokens[0]).sort(), ["end", "id", "line", "start", "text"]);
     assert.equal(result.variant, "longlens");
     assert.equal(result.memory, null);
+    assert.match(result.memoryReason, /nor a folder above it has an index/);
     const T = result.tokens.length;
     assert.deepEqual(result.attention.maps.dims, [4, 4, result.attention.bins, result.attention.bins]);
     assert.equal(result.attention.maps.dtype, "uint8");
@@ -61,6 +65,39 @@ describe("longlens inspect", () => {
     assert.match(run.stdout, /layer 3 \(rope\): tokens folded per head 0, 0, 0, 0/);
   });
 
+  test("--question reads the memory of the folder's index: --json carries the slots, the text lists them", async () => {
+    const tree = path.join(temp, "tree");
+    await cp(path.join(repo, "samples/taskboard/api"), tree, { recursive: true });
+    const store = path.join(temp, "store");
+    const workspace = await Workspace.open(tree, { storeDir: store });
+    await workspace.index().finally(() => workspace.dispose());
+    const file = path.join(tree, "src/reminders.ts");
+    const question = "where is the reminder time computed?";
+    const json = await cli([file, "--lines", "1-12", "--question", question, "--in", tree, "--store", store, "--json"]);
+    assert.equal(json.code, 0, json.stderr);
+    const { memory, memoryReason, analyses } = JSON.parse(json.stdout);
+    assert.equal(memoryReason, undefined);
+    assert.ok(analyses.includes("memory"));
+    assert.deepEqual(memory.reader, { question });
+    assert.equal(memory.shardsRead, 1);
+    const [slot] = memory.shards[0].slots;
+    assert.deepEqual(Object.keys(slot).sort(), ["slot", "weight", "writer", "writes"]);
+    assert.deepEqual(Object.keys(slot.writer).sort(), ["endLine", "file", "line", "startLine"]);
+    const text = await cli([file, "--lines", "1-12", "--question", question, "--in", tree, "--store", store]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^memory read by question "where is the reminder time computed\?": the strongest slots of 1 shard$/m);
+    assert.match(text.stdout, new RegExp(`^ {4}slot ${slot.slot} {2}weight ${slot.weight.toFixed(3)} {2}\\d+ writes? {2}written at ${slot.writer.file}:${slot.writer.line} \\(chunk lines \\d+-\\d+\\)$`, "m"));
+  });
+
+  test("control characters in a file name are escaped in the header", async () => {
+    const odd = path.join(temp, "odd\u001b[31mname.ts");
+    await writeFile(odd, "export const a = 1;\n");
+    const run = await cli([odd]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /odd\\x1b\[31mname\.ts lines 1-1/);
+    assert.ok(!run.stdout.includes("\u001b"));
+  });
+
   test("bad input: one line on stderr", async () => {
     const binary = path.join(temp, "blob.bin");
     await writeFile(binary, Buffer.from([1, 2, 0, 3]));
@@ -72,5 +109,8 @@ describe("longlens inspect", () => {
     await assertOneLineError([reminders, "--lines", "1-3", "--token", "5000"], 1, /token 5000 is outside the window/);
     await assertOneLineError([reminders, "--token=-1"], 2, /--token/);
     await assertOneLineError([reminders, "--variant", "yarn"], 2, /--variant is longlens or rope/);
+    await assertOneLineError([reminders, "--question", " "], 2, /question is empty/);
+    await assertOneLineError([reminders, "--question", "x", "--store", temp], 2, /--store needs --in/);
+    await assertOneLineError([reminders, "--question", "x", "--in", path.join(temp, "missing")], 1, /No such file or folder/);
   });
 });

@@ -36,6 +36,21 @@ export class ShardProvenance {
     const m = lastAtMost(part.lines, (i) => this.lineMarks[2 * (first + i)]!, offset);
     return { path: part.path, line: this.lineMarks[2 * (first + Math.max(0, m)) + 1]! };
   }
+
+  /**
+   * The lines of `path` that reading positions [start, end) span: a memory chunk may span two files, so its
+   * ends are the first and last of its tokens that came from `path` (`fallback` when none did).
+   */
+  linesIn(start: number, end: number, path: string, fallback: number): [number, number] {
+    const lineAt = (from: number, step: number): number => {
+      for (let p = from; p >= start && p < end; p += step) {
+        const place = this.place(p);
+        if (place?.path === path) return place.line;
+      }
+      return fallback;
+    };
+    return [lineAt(start, 1), lineAt(end - 1, -1)];
+  }
 }
 
 /** The largest i in [0, n) with key(i) <= value (keys ascending), or -1. */

@@ -1,0 +1,65 @@
+// The memory view: which slots of every shard a reader's queries read, with what weight, how many tokens
+// wrote each and where the last of them sits in the code. Kept to the strongest few so a webview stays light.
+import type { MemorySlotRead, MemoryView } from "../../shared/inspectData";
+import type { LoadedShard } from "../memory/memoryVotes";
+import type { ProductKeys } from "../memory/productKeys";
+import { questionQueries } from "../memory/questionQueries";
+import type { ModelGraphs } from "../model/modelGraphs";
+
+/** Slots listed per shard, and in all: enough to see where the reads go, small enough for a panel. */
+export const SLOTS_PER_SHARD = 8;
+export const SLOTS_IN_ALL = 32;
+
+/**
+ * Token `token`'s memory query, as the memory pass computes queries: the pre graph in memory mode (sliding
+ * window) over the text up to it, read as a document of its own. The inspector's attention-mode pass is not
+ * used: it reads the window with full attention, which is not how the memory was written or is read.
+ */
+export async function tokenQuery(graphs: ModelGraphs, ids: readonly number[], token: number): Promise<Float32Array> {
+  const K = graphs.config.model.mem_kdim;
+  return (await questionQueries(graphs, ids.slice(0, token + 1))).slice(token * K, (token + 1) * K);
+}
+
+/** queries: (rows, K) memory-mode queries of the reader's tokens; chunk: the memory's write chunk (mem_chunk). */
+export async function memoryReads(
+  shards: readonly LoadedShard[],
+  keys: ProductKeys,
+  chunk: number,
+  queries: Float32Array,
+  reader: MemoryView["reader"],
+): Promise<MemoryView> {
+  const listed: { shard: string; slots: MemorySlotRead[] }[] = [];
+  for (const shard of shards) {
+    const addresses = await keys.address(queries, shard.data.keys, shard.data.header.subkeys);
+    // A slot's weight is the largest any one of the reader's tokens gave it: the mean over tokens would rank
+    // first the slots every token brushes (written by many), where the strongest single read finds the code
+    // the question names (a planted needle: measured on samples/taskboard, where the mean ranked it third).
+    const weights = new Map<number, number>();
+    addresses.slots.forEach((slot, i) => weights.set(slot, Math.max(weights.get(slot) ?? 0, addresses.weights[i]!)));
+    const strongest = [...weights].sort((a, b) => b[1] - a[1]).slice(0, SLOTS_PER_SHARD);
+    listed.push({ shard: shard.name, slots: strongest.map(([slot, weight]) => slotRead(shard, chunk, slot, weight)) });
+  }
+  const cut = listed.flatMap((s) => s.slots.map((slot) => slot.weight)).sort((a, b) => b - a)[SLOTS_IN_ALL - 1] ?? -Infinity;
+  const kept = strongestInAll(listed, cut);
+  return { reader, shardsRead: shards.length, shards: kept.filter((s) => s.slots.length > 0) };
+}
+
+/** Keeps the SLOTS_IN_ALL strongest slots across shards (ties at the cut in shard order). */
+function strongestInAll(listed: { shard: string; slots: MemorySlotRead[] }[], cut: number) {
+  let left = SLOTS_IN_ALL - listed.reduce((n, s) => n + s.slots.filter((slot) => slot.weight > cut).length, 0);
+  return listed.map(({ shard, slots }) => ({
+    shard,
+    slots: slots.filter((slot) => slot.weight > cut || (slot.weight === cut && left-- > 0)),
+  }));
+}
+
+function slotRead(shard: LoadedShard, chunk: number, slot: number, weight: number): MemorySlotRead {
+  const { data, provenance } = shard;
+  const writes = data.hits[slot]!;
+  const position = data.writer[slot]!;
+  const place = position < 0 ? undefined : provenance.place(position);
+  if (!place) return { slot, weight, writes };
+  const start = Math.floor(position / chunk) * chunk;
+  const [startLine, endLine] = provenance.linesIn(start, Math.min(start + chunk, data.header.tokens), place.path, place.line);
+  return { slot, weight, writes, writer: { file: place.path, line: place.line, startLine, endLine } };
+}
