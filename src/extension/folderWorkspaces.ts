@@ -64,6 +64,7 @@ export class FolderWorkspaces implements vscode.Disposable {
       exclude: settings.get<string[]>("exclude", []),
       maxFileBytes: settings.get<number>("maxFileSize", 1_048_576),
       threads: settings.get<number>("threads", 0),
+      allowedOutsideRoots: settings.get<string[]>("allowedOutsideRoots", []).map((root) => path.resolve(folder.uri.fsPath, root)),
     };
     return Workspace.open(folder.uri.fsPath, options);
   }

@@ -5,8 +5,10 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import * as vscode from "vscode";
 import { describeError, LongLensError, type IndexProgress, type IndexResult } from "../engine";
+import { indexNotices } from "../shared/indexNotices";
 import { describeIndexResult, describeMemory, describeProgress } from "../shared/indexText";
 import type { FolderWorkspace } from "./folderWorkspaces";
+import { IndexNoticeWarnings } from "./indexNoticeWarnings";
 import { CANCELLED } from "./registerCommand";
 import type { IndexStatusBar } from "./statusBar";
 
@@ -31,11 +33,14 @@ interface Run {
 
 export class Indexer {
   private current: Run | undefined;
+  private readonly warnings: IndexNoticeWarnings;
 
   constructor(
     private readonly output: vscode.OutputChannel,
     private readonly statusBar: IndexStatusBar,
-  ) {}
+  ) {
+    this.warnings = new IndexNoticeWarnings(output);
+  }
 
   get busy(): boolean {
     return this.current !== undefined;
@@ -104,8 +109,10 @@ export class Indexer {
           run.progress.fire(message);
         });
         const result = await workspace.index({ signal: run.controller.signal, onProgress });
-        this.statusBar.indexed(folder, result);
+        const notices = indexNotices(result);
+        this.statusBar.indexed(folder, result, notices);
         this.log(folder, result);
+        this.warnings.report(folder, notices);
         results.push(result);
       }
       this.output.appendLine(`  the extension host's event loop stalled at most ${Math.round(stalls.max / 1e6)} ms while indexing`);
@@ -143,6 +150,7 @@ export class Indexer {
     if (result.memory) this.output.appendLine(`  ${describeMemory(result.memory)}`);
     for (const skipped of result.skipped) this.output.appendLine(`  skipped ${name}/${skipped.path}: ${skipped.reason}`);
     for (const warning of result.warnings ?? []) this.output.appendLine(`  warning: ${warning}`);
+    for (const { path, lines } of result.redacted ?? []) this.output.appendLine(`  redacted ${name}/${path}: secrets on lines ${lines.join(", ")}`);
   }
 
   private announce(results: IndexResult[]): void {

@@ -13,6 +13,8 @@ interface FolderCounts {
   shards: number;
   /** Whether the memory pass ran: without the model files the folder is searched by keywords only. */
   memory: boolean;
+  /** What its last index should tell the user (src/shared/indexNotices.ts): a warning state until the next run. */
+  notices: readonly string[];
 }
 
 const ICONS: Record<IndexState, string> = { idle: "$(database)", indexing: "$(sync~spin)", stale: "$(history)", error: "$(error)" };
@@ -48,8 +50,8 @@ export class IndexStatusBar implements vscode.Disposable {
     return `${formatCount(total.files)} files · ${formatCount(total.tokens)} tokens · ${formatCount(total.shards)} memory shard${total.shards === 1 ? "" : "s"}`;
   }
 
-  indexed(folder: vscode.WorkspaceFolder, result: IndexResult): void {
-    const counts = { name: folder.name, files: result.files, tokens: result.tokens, shards: result.memory?.shards ?? 0, memory: result.memory !== undefined };
+  indexed(folder: vscode.WorkspaceFolder, result: IndexResult, notices: readonly string[]): void {
+    const counts = { name: folder.name, files: result.files, tokens: result.tokens, shards: result.memory?.shards ?? 0, memory: result.memory !== undefined, notices };
     this.folders.set(folder.uri.toString(), counts);
   }
 
@@ -93,15 +95,18 @@ export class IndexStatusBar implements vscode.Disposable {
       return;
     }
     const state = this.current;
+    const warned = state === "idle" && [...this.folders.values()].some((f) => f.notices.length > 0);
     const words = this.state === "indexing" ? `indexing: ${this.detail}` : this.state === "error" ? "index failed" : this.summary;
     const restricted = vscode.workspace.isTrusted ? "" : " (restricted)";
-    this.item.text = `${ICONS[state]} LongLens: ${words}${state === "stale" ? " (stale)" : ""}${restricted}`;
-    this.item.backgroundColor = this.state === "error" ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
+    this.item.text = `${warned ? "$(warning)" : ICONS[state]} LongLens: ${words}${state === "stale" ? " (stale)" : ""}${restricted}`;
+    this.item.backgroundColor = this.state === "error" ? new vscode.ThemeColor("statusBarItem.errorBackground")
+      : warned ? new vscode.ThemeColor("statusBarItem.warningBackground") : undefined;
     const tooltip = new vscode.MarkdownString();
     const line = (text: string) => tooltip.appendText(text).appendMarkdown("\n\n");
     line(state === "error" ? `LongLens: indexing failed: ${this.detail}` : state === "stale" ? "LongLens: files changed since the last index." : `LongLens: ${state}`);
     if (this.folders.size > 1) for (const f of this.folders.values()) line(`${f.name}: ${formatCount(f.files)} files, ${formatCount(f.tokens)} tokens, ${formatCount(f.shards)} shards`);
     for (const f of this.folders.values()) if (!f.memory) line(`${f.name} has no memory (the model files are missing; see the LongLens output): keyword search only.`);
+    for (const f of this.folders.values()) for (const notice of f.notices) line(`${f.name}: ${notice}.`);
     if (this.autoOff) line(`Automatic indexing is off: ${this.autoOff}`);
     line("Click for the LongLens menu.");
     this.item.tooltip = tooltip;
