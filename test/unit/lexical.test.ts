@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
+import { readFile, readdir } from "node:fs/promises";
+import path from "node:path";
 import { test } from "node:test";
+import { gunzipSync } from "node:zlib";
+import { storedChunk, withFile } from "../../src/engine/chunk/indexedChunk";
+import { writeLexicalIndex } from "../../src/engine/lexical/lexicalFile";
+import { addChunks, createLexicalIndex, loadLexicalIndex, searchLexical } from "../../src/engine/lexical/lexicalIndex";
 import { bestLine, snippetAround } from "../../src/engine/lexical/snippet";
 import { identifierParts, searchTerms } from "../../src/engine/lexical/terms";
 import { Workspace } from "../../src/engine/workspace";
-import { polyglotCopy } from "../fixtures/fixtureTrees";
+import { polyglotCopy, tempDir } from "../fixtures/fixtureTrees";
 
 test("identifiers are split into their words, and kept whole", () => {
   assert.deepEqual(identifierParts("parseHTTPResponse"), ["parse", "http", "response"]);
@@ -64,4 +70,28 @@ test("a needle points at the best line with a confidence in [0, 1]", async (t) =
   const nothing = await workspace.needle("zyzzyva");
   assert.deepEqual({ ...nothing, reason: undefined, candidates: undefined }, { answer: "", file: "", line: 0, confidence: 0, hits: [], answers: [], reason: undefined, candidates: undefined });
   assert.match(nothing.reason!, /zyzzyva/);
+});
+
+test("the lexical index written piece by piece is the document MiniSearch writes, and reads back the same", async (t) => {
+  // This repository's engine sources, a chunk per file: thousands of terms, so the postings span more than one piece.
+  const engine = path.join(__dirname, "../../src/engine");
+  const files = (await readdir(engine, { recursive: true })).filter((name) => name.endsWith(".ts")).sort();
+  const index = createLexicalIndex();
+  for (const file of files) {
+    const text = await readFile(path.join(engine, file), "utf8");
+    addChunks(index, [withFile(file, storedChunk({ start: 1, end: text.split("\n").length }, { start: 0, end: text.length }, "lines", text, []))]);
+  }
+  const dir = await tempDir(t);
+  for (const [name, written] of [["engine", index], ["empty", createLexicalIndex()]] as const) {
+    const target = path.join(dir, `${name}.json.gz`);
+    await writeLexicalIndex(written, target);
+    const text = gunzipSync(await readFile(target)).toString("utf8");
+    assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(written)), name);
+    if (name === "empty") continue;
+    assert.ok(index.termCount > 2048, `${index.termCount} terms: more than one piece`);
+    const loaded = loadLexicalIndex(text);
+    for (const question of ["where is the store lock taken?", "parseConfigFile", "memory shard provenance"]) {
+      assert.deepEqual(searchLexical(loaded, question, 5), searchLexical(index, question, 5), question);
+    }
+  }
 });

@@ -3,6 +3,7 @@ import { chmod, mkdir, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
+import { writeLexicalIndex } from "../lexical/lexicalFile";
 import type { LexicalIndex } from "../lexical/lexicalIndex";
 import { fsyncPath, temporaryPath, writeFileAtomic } from "./atomicFile";
 import { removeUnusedBlobs } from "./blobs";
@@ -80,7 +81,8 @@ export async function writeGeneration(
   try {
     const files: Record<string, string> = {
       [CATALOG_NAME]: await writeData(staging, CATALOG_NAME, await gzipAsync(JSON.stringify(catalog))),
-      [LEXICAL_NAME]: await writeData(staging, LEXICAL_NAME, await gzipAsync(JSON.stringify(lexical))),
+      // Streamed: one string of a huge file's index would weigh more than the index (lexical/lexicalFile.ts).
+      [LEXICAL_NAME]: await writeExtra(staging, { name: LEXICAL_NAME, write: (target) => writeLexicalIndex(lexical, target) }),
     };
     for (const file of extraFiles) files[file.name] = await writeExtra(staging, file);
     await fsyncPath(staging);
