@@ -25,7 +25,25 @@ export async function outputChannelText(logs: string, channel: string): Promise<
   return (await Promise.all(files.sort().map((file) => readFile(file, "utf8")))).join("\n");
 }
 
-/** Each index run's worst event-loop stall, as the extension logs it (src/extension/indexer.ts). */
-export function indexStalls(output: string): number[] {
-  return [...output.matchAll(/event loop stalled at most (\d+) ms while indexing/g)].map((m) => Number(m[1]));
+export interface IndexRun {
+  /** Tokens indexed per folder name. */
+  tokens: Map<string, number>;
+  /** The extension host's worst event-loop stall over the run. */
+  stallMs: number;
+}
+
+/** Every index run the extension logged (src/extension/indexer.ts): its folders' "Indexed" lines, then its stall. */
+export function indexRuns(output: string): IndexRun[] {
+  const runs: IndexRun[] = [];
+  let tokens = new Map<string, number>();
+  for (const line of output.split("\n")) {
+    const indexed = /Indexed (.+?): [\d,]+ files, [\d,]+ chunks \(([\d,]+) tokens\)/.exec(line);
+    if (indexed) tokens.set(indexed[1]!, Number(indexed[2]!.replace(/,/g, "")));
+    const stall = /event loop stalled at most (\d+) ms while indexing/.exec(line);
+    if (stall) {
+      runs.push({ tokens, stallMs: Number(stall[1]) });
+      tokens = new Map();
+    }
+  }
+  return runs;
 }
