@@ -16,6 +16,8 @@ export interface SetResult {
   chunks: number;
   /** By system name, in the order added: answers and index CPU seconds per 1K tokens. */
   systems: Map<string, { answers: Answers; cost: number; note?: string }>;
+  /** Index CPU seconds per 1K tokens of what the shipped ask reads: the lexical index and the stored semantic vectors. */
+  shippedCost: number;
 }
 
 interface Context {
@@ -63,7 +65,7 @@ export function renderAskTable(results: readonly SetResult[], context: Context):
     `| ${header.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`,
     ...rows.map((row) => `| ${row.join(" | ")} |`),
     "",
-    `Index cost: CPU seconds per 1K tokens (LongLens tokenizer) of walking, chunking and the lexical index, plus what the system adds (MiniLM: embedding, measured on ${context.costSample} fresh chunks per set; static: building its vectors). Ask latency: one question from a warm process (MiniLM rows include embedding the question).`,
+    `Index cost: CPU seconds per 1K tokens (LongLens tokenizer) of walking, chunking and the lexical index, plus what the system adds (MiniLM: embedding, measured on ${context.costSample} fresh chunks per set; static: building its vectors; shipped: the lexical index and the semantic vectors it stores; the memory pass, which needle needs and ask only cites, is the memory row's). Ask latency: one question from a warm process (MiniLM rows include embedding the question).`,
     "",
     `At scale: ${context.scale}`,
   ].join("\n");

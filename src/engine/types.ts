@@ -43,6 +43,14 @@ export interface Hit {
   score: number;
   snippet: string;
   sources: HitSource[];
+  /** Present when the memory voted for the hit's chunk: its votes and the strongest of the slots read. */
+  memory?: HitMemory;
+}
+
+/** What the memory read for a hit: summed votes, and slots with their read weight and write count. */
+export interface HitMemory {
+  votes: number;
+  slots: { shard: string; slot: number; weight: number; writes: number }[];
 }
 
 /** What one index run did, file by file, compared with the index before it. */

@@ -11,13 +11,15 @@ import { errorCode } from "./reader/errorCode";
 import { inKernelFileSystem } from "./reader/regularFile";
 import { DEFAULT_MAX_FILE_BYTES, SINGLE_FILE_MAX_BYTES, formatBytes } from "./reader/sizeLimits";
 import { setChunkWorkers } from "./chunk/chunkPool";
-import { buildMemory } from "./indexing/memoryIndex";
+import { MEMORY_MANIFEST, buildMemory } from "./indexing/memoryIndex";
 import { memoryReads, tokenQuery } from "./inspect/memoryReads";
 import { questionQueries } from "./memory/questionQueries";
 import { StoredMemory } from "./memory/storedMemory";
 import { shippedModelsDir } from "./model/modelFiles";
 import { ModelService } from "./model/modelService";
-import { rankChunks } from "./semantic/rankChunks";
+import { MEMORY_VOTES_READ } from "./semantic/askSignals";
+import { type MemoryRanking, memoryRanking } from "./semantic/memoryRanking";
+import { type FusedSignals, rankChunks } from "./semantic/rankChunks";
 import { SemanticSignal } from "./semantic/semanticSignal";
 import { buildIndex } from "./store/buildIndex";
 import { clearStore } from "./store/clearStore";
@@ -82,6 +84,10 @@ export function questionProblem(question: string): string | undefined {
 export function checkQuestion(question: string): void {
   const problem = questionProblem(question);
   if (problem) throw new LongLensError(problem, "BAD_QUESTION");
+}
+
+function checkTop(top: number): void {
+  if (!Number.isInteger(top) || top < 1) throw new LongLensError(`The number of hits must be a whole number of at least 1, not ${top}.`, "BAD_OPTION");
 }
 
 async function statRoot(root: string) {
@@ -161,8 +167,27 @@ export class Workspace {
 
   /** Ranked hits. Indexes first when there is no usable store. */
   async ask(question: string, options: RunOptions & { top?: number } = {}): Promise<AskResult> {
-    const ranked = await this.rank(question, options, options.top ?? DEFAULT_TOP, this.semantic);
+    const top = options.top ?? DEFAULT_TOP;
+    checkQuestion(question);
+    checkTop(top); // before the memory's ranking, which may index
+    const memory = await this.askMemory(question, options);
+    const ranked = await this.rank(question, options, top, { semantic: this.semantic, ...(memory ? { memory } : {}) });
     return { hits: ranked.map((entry) => entry.hit) };
+  }
+
+  /**
+   * The memory's ranking for ask: none when the index has no memory (no model is loaded then), or when the model
+   * or the memory cannot be read (the other signals still rank).
+   */
+  private async askMemory(question: string, run: RunOptions): Promise<MemoryRanking | undefined> {
+    const store = await this.currentStore(run);
+    if (!store.extraFiles.has(MEMORY_MANIFEST)) return undefined;
+    try {
+      return memoryRanking(await this.memoryHits(question, MEMORY_VOTES_READ, run), store.files);
+    } catch (error) {
+      if (error instanceof LongLensError && (error.code.startsWith("MODEL") || error.code === "SHARD_INVALID")) return undefined;
+      throw error;
+    }
   }
 
   /**
@@ -292,6 +317,7 @@ export class Workspace {
       ...(run.signal ? { signal: run.signal } : {}),
       ...(run.onProgress ? { onProgress: run.onProgress } : {}),
       ...(this.options.memory === false ? {} : { memory: (files, previous) => this.buildMemory(files, previous, run, warnings) }),
+      extraFiles: (files, previous) => this.semantic.generationFiles(this.layout, files, previous),
     });
     this.storeProblem = undefined;
     const allWarnings = [...(result.warnings ?? []), ...warnings];
@@ -319,12 +345,12 @@ export class Workspace {
     }
   }
 
-  /** Ranked hits: lexical alone, or fused with the semantic signal where one is given (ask). */
-  private async rank(question: string, run: RunOptions, top: number, semantic?: SemanticSignal): Promise<RankedHit[]> {
+  /** Ranked hits: lexical alone, or fused with the signals given (ask). */
+  private async rank(question: string, run: RunOptions, top: number, signals: FusedSignals = {}): Promise<RankedHit[]> {
     checkQuestion(question);
-    if (!Number.isInteger(top) || top < 1) throw new LongLensError(`The number of hits must be a whole number of at least 1, not ${top}.`, "BAD_OPTION");
+    checkTop(top);
     const store = await this.currentStore(run);
-    return rankChunks({ layout: this.layout, generation: store.generation, lexical: store.lexical, files: store.files }, question, top, semantic);
+    return rankChunks({ layout: this.layout, generation: store.generation, lexical: store.lexical, files: store.files, extraFiles: store.extraFiles }, question, top, signals);
   }
 
   /** The store as on disk now: reloaded when another process wrote a new generation, indexed when absent. */

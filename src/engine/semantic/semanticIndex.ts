@@ -23,18 +23,30 @@ export function enrichedText(chunk: SemanticChunk): string {
   return `${chunk.file} ${chunk.symbols.join(" ")}\n${chunk.lead ?? ""}\n${chunk.text}`.slice(0, EMBED_CHARS);
 }
 
+/** What a semantic index is made of: a unit vector per chunk id (rows in `ids` order), and the IDF and mean it was built with. */
+export interface SemanticParts {
+  ids: readonly string[];
+  vectors: Float32Array;
+  idf: Float32Array;
+  mean: Float32Array;
+}
+
 /**
  * Chunk vectors for one store: each chunk the IDF-weighted mean of its tokens' static rows, unit length.
  * IDF comes from the indexed chunks themselves, so words every chunk has (`self`, `return`) weigh little.
  */
 export class SemanticIndex {
+  readonly ids: readonly string[];
+  private readonly vectors: Float32Array;
+  private readonly idf: Float32Array;
+  private readonly mean: Float32Array;
+
   private constructor(
     private readonly model: StaticModel,
-    readonly ids: readonly string[],
-    private readonly vectors: Float32Array,
-    private readonly idf: Float32Array,
-    private readonly mean: Float32Array,
-  ) {}
+    readonly parts: SemanticParts,
+  ) {
+    ({ ids: this.ids, vectors: this.vectors, idf: this.idf, mean: this.mean } = parts);
+  }
 
   static build(model: StaticModel, chunks: readonly SemanticChunk[], text: (chunk: SemanticChunk) => string = enrichedText): SemanticIndex {
     const tokens = chunks.map((chunk) => model.tokenIds(codeWords(text(chunk))));
@@ -49,7 +61,30 @@ export class SemanticIndex {
     const mean = new Float32Array(model.dims);
     for (let row = 0; row < chunks.length; row++) for (let d = 0; d < model.dims; d++) mean[d]! += vectors[row * model.dims + d]! / chunks.length;
     for (let row = 0; row < chunks.length; row++) centre(vectors.subarray(row * model.dims, (row + 1) * model.dims), mean);
-    return new SemanticIndex(model, chunks.map((chunk) => chunk.id), vectors, idf, mean);
+    return new SemanticIndex(model, { ids: chunks.map((chunk) => chunk.id), vectors, idf, mean });
+  }
+
+  /** An index read back from its parts (semanticFile.ts); undefined when their sizes do not fit the model. */
+  static restore(model: StaticModel, parts: SemanticParts): SemanticIndex | undefined {
+    const fits = parts.idf.length === model.vocab && parts.mean.length === model.dims && parts.vectors.length === parts.ids.length * model.dims;
+    return fits ? new SemanticIndex(model, parts) : undefined;
+  }
+
+  /**
+   * The chunks of `keep` this index holds, plus `added` embedded with this index's IDF and mean: an incremental
+   * index costs its new chunks only (the statistics drift until a full build; semanticFile.ts decides when).
+   */
+  updated(keep: ReadonlySet<string>, added: readonly SemanticChunk[], text: (chunk: SemanticChunk) => string): SemanticIndex {
+    const { dims } = this;
+    const rows = [...this.ids.keys()].filter((row) => keep.has(this.ids[row]!));
+    const vectors = new Float32Array((rows.length + added.length) * dims);
+    rows.forEach((row, i) => vectors.set(this.vectors.subarray(row * dims, (row + 1) * dims), i * dims));
+    added.forEach((chunk, i) => {
+      const vector = embedIds(this.model, this.model.tokenIds(codeWords(text(chunk))), this.idf);
+      vectors.set(centre(vector, this.mean), (rows.length + i) * dims);
+    });
+    const ids = [...rows.map((row) => this.ids[row]!), ...added.map((chunk) => chunk.id)];
+    return new SemanticIndex(this.model, { ids, vectors, idf: this.idf, mean: this.mean });
   }
 
   get dims(): number {

@@ -1,13 +1,23 @@
+import { writeFile } from "node:fs/promises";
+import { LongLensError } from "../errors";
 import type { CatalogFile } from "../store/catalog";
 import type { StoreLayout } from "../store/storeLayout";
+import type { GenerationFile } from "../store/writeGeneration";
 import { ASK_SIGNALS, SIGNAL_CANDIDATES } from "./askSignals";
 import type { SignalRanking } from "./fuse";
+import { SEMANTIC_FILE, encodeSemantic, readSemantic } from "./semanticFile";
 import { type SemanticChunk, SemanticIndex, enrichedText } from "./semanticIndex";
 import { StaticModel } from "./staticModel";
 import { storeChunks } from "./storeChunks";
 
 /** Lines of a chunk's head: its signature and doc comment, where what it does is said. */
 const HEAD_LINES = 8;
+
+/**
+ * New chunks past this share of a generation's chunks rebuild every vector (IDF and mean afresh); below it, an
+ * incremental index embeds only its new chunks with the previous statistics.
+ */
+const REBUILD_SHARE = 0.25;
 
 /** A chunk's path, names, doc comment and first lines: a ranking that a long body cannot dilute. */
 export function chunkHead(chunk: SemanticChunk): string {
@@ -19,9 +29,17 @@ interface Built {
   head: SemanticIndex;
 }
 
+/** The store generation the signal ranks over. */
+export interface SemanticStore {
+  generation: string;
+  files: Iterable<CatalogFile>;
+  extraFiles: ReadonlyMap<string, string>;
+}
+
 /**
  * The semantic signal of `ask`: static embeddings distilled from all-MiniLM-L6-v2 (models/semantic/). Its vectors
- * are built from the store's chunks on the first question after each index generation and kept in memory.
+ * are written at index time as a file of the generation (semanticFile.ts) and read on the first question; a
+ * generation without a usable one has them built from its chunks then. Either way they stay in memory.
  */
 export class SemanticSignal {
   private model: Promise<StaticModel> | undefined;
@@ -29,10 +47,10 @@ export class SemanticSignal {
   private builtFor: string | undefined;
 
   /** The semantic rankings of a question over the store's current generation. */
-  async rankings(layout: StoreLayout, generation: string, files: Iterable<CatalogFile>, question: string): Promise<SignalRanking[]> {
-    if (this.builtFor !== generation || !this.built) {
-      this.builtFor = generation;
-      this.built = this.build(layout, files);
+  async rankings(layout: StoreLayout, store: SemanticStore, question: string): Promise<SignalRanking[]> {
+    if (this.builtFor !== store.generation || !this.built) {
+      this.builtFor = store.generation;
+      this.built = this.open(layout, store);
       this.built.catch(() => {
         this.builtFor = undefined; // a failed build is retried by the next question
       });
@@ -45,18 +63,67 @@ export class SemanticSignal {
     ];
   }
 
-  /** Drops the vectors (they are rebuilt by the next question). */
+  /**
+   * The vectors of a new catalog as a generation file: the previous generation's chunks keep theirs, unless too
+   * many are new. Without the semantic model files, none (ask then says why on its first question).
+   */
+  async generationFiles(layout: StoreLayout, files: readonly CatalogFile[], previousFiles: ReadonlyMap<string, string> | undefined): Promise<GenerationFile[]> {
+    let model: StaticModel;
+    try {
+      model = await this.loadModel();
+    } catch (error) {
+      if (error instanceof LongLensError && error.code.startsWith("SEMANTIC")) return [];
+      throw error;
+    }
+    const previous = await this.stored(model, previousFiles);
+    const built = previous ? await updated(model, previous, layout, files) : await build(model, layout, files);
+    const data = encodeSemantic(model.digest, model.dims, model.vocab, { enriched: built.enriched.parts, head: built.head.parts });
+    return [{ name: SEMANTIC_FILE, optional: true, write: (target) => writeFile(target, data, { mode: 0o600 }) }];
+  }
+
+  /** Drops the vectors (they are read again by the next question). */
   clear(): void {
     this.built = undefined;
     this.builtFor = undefined;
   }
 
-  private async build(layout: StoreLayout, files: Iterable<CatalogFile>): Promise<Built> {
+  private loadModel(): Promise<StaticModel> {
     this.model ??= StaticModel.load();
     this.model.catch(() => {
       this.model = undefined;
     });
-    const [model, chunks] = await Promise.all([this.model, storeChunks(layout, files)]);
-    return { enriched: SemanticIndex.build(model, chunks, enrichedText), head: SemanticIndex.build(model, chunks, chunkHead) };
+    return this.model;
   }
+
+  private async open(layout: StoreLayout, store: SemanticStore): Promise<Built> {
+    const model = await this.loadModel();
+    const files = [...store.files];
+    const stored = await this.stored(model, store.extraFiles);
+    const chunks = files.reduce((sum, file) => sum + file.chunkIds.length, 0);
+    return stored && stored.enriched.ids.length === chunks ? stored : build(model, layout, files);
+  }
+
+  private async stored(model: StaticModel, extraFiles: ReadonlyMap<string, string> | undefined): Promise<Built | undefined> {
+    const set = await readSemantic(extraFiles?.get(SEMANTIC_FILE), model.digest);
+    const enriched = set?.enriched && SemanticIndex.restore(model, set.enriched);
+    const head = set?.head && SemanticIndex.restore(model, set.head);
+    return enriched && head ? { enriched, head } : undefined;
+  }
+}
+
+async function build(model: StaticModel, layout: StoreLayout, files: readonly CatalogFile[]): Promise<Built> {
+  const chunks = await storeChunks(layout, files);
+  return { enriched: SemanticIndex.build(model, chunks, enrichedText), head: SemanticIndex.build(model, chunks, chunkHead) };
+}
+
+/** The previous vectors of chunks still there, and the new chunks embedded; a full build when too many are new. */
+async function updated(model: StaticModel, previous: Built, layout: StoreLayout, files: readonly CatalogFile[]): Promise<Built> {
+  const had = new Set(previous.enriched.ids);
+  const ids = files.flatMap((file) => file.chunkIds);
+  const added = ids.filter((id) => !had.has(id));
+  if (added.length > REBUILD_SHARE * ids.length) return build(model, layout, files);
+  const wanted = new Set(added);
+  const chunks = (await storeChunks(layout, files.filter((file) => file.chunkIds.some((id) => wanted.has(id))))).filter((chunk) => wanted.has(chunk.id));
+  const keep = new Set(ids);
+  return { enriched: previous.enriched.updated(keep, chunks, enrichedText), head: previous.head.updated(keep, chunks, chunkHead) };
 }

@@ -30,6 +30,8 @@ export class StaticModel {
     private readonly rows: Int8Array,
     readonly vocab: number,
     readonly dims: number,
+    /** sha256 of the table: vectors stored at index time are used only with the table that made them. */
+    readonly digest: string,
   ) {}
 
   static async load(modelsDir: string = shippedModelsDir()): Promise<StaticModel> {
@@ -56,7 +58,7 @@ export class StaticModel {
     const scales = new Float32Array(bytes.buffer, 0, vocab);
     const rows = new Int8Array(bytes.buffer, vocab * 4, vocab * dims);
     const tokenizer = new Tokenizer(JSON.parse(tokenizerJson!.toString("utf8")), {});
-    return new StaticModel(tokenizer, scales, rows, vocab, dims);
+    return new StaticModel(tokenizer, scales, rows, vocab, dims, card.sha256["vectors.bin"]!);
   }
 
   /** WordPiece ids of plain words (no [CLS]/[SEP]); [UNK] pieces are dropped, they carry nothing. */

@@ -18,7 +18,7 @@ import { type BlobRef, DIR_MODE, type StoreLayout } from "./storeLayout";
 import { lockStore } from "./storeLock";
 import { StoreWriteError, asStoreError } from "./storeWriteError";
 import type { MemoryOutcome } from "../indexing/memoryIndex";
-import { collectGarbage, writeGeneration } from "./writeGeneration";
+import { type GenerationFile, collectGarbage, writeGeneration } from "./writeGeneration";
 
 /** Chunks handed to the lexical index at once: large enough to amortise, small enough for a huge file. */
 const CHUNK_BATCH = 256;
@@ -36,6 +36,8 @@ export interface IndexJob {
   onProgress?: (progress: IndexProgress) => void;
   /** The memory pass over the new catalog (indexing/memoryIndex.ts); its files join the new generation. */
   memory?: (catalogFiles: readonly CatalogFile[], previousFiles: ReadonlyMap<string, string> | undefined) => Promise<MemoryOutcome | undefined>;
+  /** Further files made from the new catalog (the semantic vectors, semantic/semanticFile.ts); the previous generation's are given to reuse. */
+  extraFiles?: (catalogFiles: readonly CatalogFile[], previousFiles: ReadonlyMap<string, string> | undefined) => Promise<GenerationFile[]>;
 }
 
 interface RunState {
@@ -244,10 +246,11 @@ async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult>
   await compactLexicalIndex(state.lexical);
   throwIfCancelled(signal);
   const memory = await job.memory?.(catalogFiles, base?.extraFiles);
-  onProgress?.({ phase: "write", filesDone: files.length, filesTotal: files.length });
   let generation: string;
   try {
-    generation = await writeGeneration(layout, { tokenCounter: counter.name, files: catalogFiles }, state.lexical, memory?.files);
+    const extraFiles = [...(memory?.files ?? []), ...((await job.extraFiles?.(catalogFiles, base?.extraFiles)) ?? [])];
+    onProgress?.({ phase: "write", filesDone: files.length, filesTotal: files.length });
+    generation = await writeGeneration(layout, { tokenCounter: counter.name, files: catalogFiles }, state.lexical, extraFiles);
   } finally {
     await memory?.cleanup();
   }

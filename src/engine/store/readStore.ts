@@ -70,16 +70,19 @@ async function readChecked(layout: StoreLayout, manifest: Manifest, name: string
   }
 }
 
+/** The generation's further files, each checked; a damaged optional one is left out (its reader rebuilds it). */
 async function checkExtraFiles(layout: StoreLayout, manifest: Manifest): Promise<Map<string, string>> {
   const extra = new Map<string, string>();
+  const optional = new Set(Array.isArray(manifest.optional) ? manifest.optional : []);
   for (const [name, hash] of Object.entries(manifest.files)) {
     if (name === CATALOG_NAME || name === LEXICAL_NAME) continue;
     const file = layout.generationFile(manifest.generation, name);
     const actual = await sha256OfFile(file).catch((error: unknown) => {
+      if (optional.has(name)) return undefined;
       throw new StoreProblem(`${name} cannot be read (${errorCode(error)})`);
     });
-    if (actual !== hash) throw new StoreProblem(`${name} is damaged (checksum mismatch)`);
-    extra.set(name, file);
+    if (actual === hash) extra.set(name, file);
+    else if (!optional.has(name)) throw new StoreProblem(`${name} is damaged (checksum mismatch)`);
   }
   return extra;
 }
@@ -124,7 +127,9 @@ export async function checkStore(layout: StoreLayout): Promise<{ usable: boolean
   try {
     const manifest = await readManifest(layout);
     if (!manifest) return { usable: false };
-    await Promise.all(Object.keys(manifest.files).map((name) => access(layout.generationFile(manifest.generation, name))));
+    const optional = new Set(Array.isArray(manifest.optional) ? manifest.optional : []);
+    const needed = Object.keys(manifest.files).filter((name) => !optional.has(name));
+    await Promise.all(needed.map((name) => access(layout.generationFile(manifest.generation, name))));
     return { usable: true };
   } catch (error) {
     return { usable: false, problem: error instanceof StoreProblem ? error.message : "the current generation's files are missing" };

@@ -42,6 +42,8 @@ export interface Manifest {
   generation: string;
   /** sha256 (hex) of every file of the generation, by name: checked when the generation is read. */
   files: Record<string, string>;
+  /** Files of `files` that a reader can do without (it rebuilds what they hold): one that is damaged is left out, not fatal. */
+  optional?: string[];
 }
 
 /** Where a blob lies: the contents it holds the chunks of, and the sha256 of its own bytes. */

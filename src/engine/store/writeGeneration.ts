@@ -36,6 +36,8 @@ export interface GenerationFile {
   /** A plain file name: letters, digits, '_', '-' and '.', not starting with '.'. */
   name: string;
   write(target: string): Promise<void>;
+  /** A file readers can rebuild what it holds without (a cache): when damaged it is left out of the store, not fatal. */
+  optional?: boolean;
 }
 
 function checkNames(files: readonly GenerationFile[]): void {
@@ -89,7 +91,8 @@ export async function writeGeneration(
     await rename(staging, final);
     await fsyncPath(layout.generations);
     await fsyncPath(layout.blobs).catch(() => undefined); // a store of empty files has no blobs folder
-    const manifest: Manifest = { format: STORE_FORMAT, version: STORE_VERSION, generation, files };
+    const optional = extraFiles.filter((file) => file.optional).map((file) => file.name);
+    const manifest: Manifest = { format: STORE_FORMAT, version: STORE_VERSION, generation, files, ...(optional.length > 0 ? { optional } : {}) };
     await writeFileAtomic(layout.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
     await fsyncPath(layout.dir);
   } catch (error) {
