@@ -9,12 +9,14 @@ export interface AskedNeedle extends NeedleQuestion {
   seconds: number;
 }
 
-/** Whether the result gives the needle's value at its file and line (or, with no needle, gives nothing). */
+/** Whether the result gives the needles' values (every one, and no other) at their files and lines; with no needle, nothing. */
 export function answeredRight(asked: AskedNeedle): { value: boolean; location: boolean } {
-  const { needle, result } = asked;
-  if (!needle) return { value: result.answer === "", location: result.answer === "" };
-  const value = result.answer === needle.value;
-  return { value, location: value && result.file === needle.file && result.line === needle.line };
+  const { needles, result } = asked;
+  if (needles.length === 0) return { value: result.answer === "", location: result.answer === "" };
+  const given = result.answers ?? [];
+  const values = new Set(given.map((a) => a.answer));
+  const value = values.size === needles.length && needles.every((n) => values.has(n.value));
+  return { value, location: value && needles.every((n) => given.some((a) => a.answer === n.value && a.file === n.file && a.line === n.line)) };
 }
 
 export async function askNeedles(workspace: Workspace, questions: readonly NeedleQuestion[]): Promise<AskedNeedle[]> {

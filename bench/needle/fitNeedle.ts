@@ -1,119 +1,99 @@
 // Fits the needle rule (src/engine/answer/needleRule.ts) on held-out needles: trees of held-out code built with
-// fit seeds (the niah benchmark uses other seeds; the tests use this repo's own code), with near-miss
-// distractors, every planted key asked exactly and paraphrased, plus keys that are not there. Prints the rule's numbers and a reliability table;
-// paste the numbers into needleRule.ts. Run: node --import tsx bench/needle/fitNeedle.ts [tokens] [needles]
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+// fit seeds (the niah benchmark reports other seeds; the tests use a fixture), with every kind of needle the
+// benchmark asks. A logistic regression over each read candidate's features (right: its answer is a needle's
+// value in the needle's file), then the threshold that answers the most questions rightly (right answers plus
+// right refusals). Prints the rule's numbers and the fit's reliability table; paste the numbers into needleRule.ts.
+// Run: node --import tsx bench/needle/fitNeedle.ts [tokens ...] [--reuse] (--reuse refits the last run's reads)
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { answerValues } from "../../src/engine/answer/answerValues";
-import { NEEDLE_RULE } from "../../src/engine/answer/needleRule";
+import { FEATURES, NEEDLE_RULE, featureVector } from "../../src/engine/answer/needleRule";
+import { longLensCacheDir } from "../../src/engine/store/defaultStoreDir";
 import type { NeedleCandidate } from "../../src/engine/types";
 import { Workspace } from "../../src/engine/workspace";
 import { type AskedNeedle, askNeedles } from "./askNeedles";
+import { candidateRight, expectedCalibrationError, featuresOf, picks, questionRight, reliabilityTable } from "./calibration";
 import { needleHaystack } from "./haystacks";
 
-/** Seeds of the fit's trees: never the niah benchmark's (bench/needle/niah.ts uses 1-3). */
-export const FIT_SEEDS = [101, 102, 103];
-const MEMORY_WEIGHTS = [0, 0.25, 0.5, 1, 2];
-const THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
-const BINS = [0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001];
+/** Seeds of the fit's trees: never the niah benchmark's (bench/needle/niah.ts SEEDS). */
+export const FIT_SEEDS = [101, 102, 103, 104];
+const NEEDLES = 8;
+const THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+/** L2 penalty on the standardised weights: keeps the fit finite where the kinds separate cleanly. */
+const L2 = 0.01;
 
-interface Choice {
-  score: number;
-  right: boolean;
-}
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-const shareOf = (c: NeedleCandidate, all: NeedleCandidate[]) => {
-  const most = Math.max(0, ...all.map((x) => x.votes));
-  return most > 0 ? c.votes / most : 0;
-};
-
-/** The supported candidate the rule with memory weight `w` picks, and whether it is the needle's value in its file. */
-function choose(asked: AskedNeedle, w: number): Choice | undefined {
-  const all = asked.result.candidates ?? [];
-  let best: { c: NeedleCandidate; score: number } | undefined;
-  for (const c of all.filter((x) => x.supported)) {
-    const score = c.meanLogProb + w * shareOf(c, all);
-    if (!best || score > best.score) best = { c, score };
-  }
-  if (!best) return undefined;
-  const value = answerValues(best.c.decoded, false)[0];
-  return { score: best.score, right: !!asked.needle && value === asked.needle.value && best.c.file === asked.needle.file };
-}
-
-/** Logistic regression of right ~ slope * score + intercept, by gradient descent with a little L2 (all-right data stays finite). */
-function fitLogistic(points: Choice[]): { slope: number; intercept: number } {
-  let [a, b] = [1, 0];
-  for (let step = 0; step < 20_000; step++) {
-    let [ga, gb] = [0.01 * a, 0];
-    for (const p of points) {
-      const q = 1 / (1 + Math.exp(-(a * p.score + b)));
-      ga += ((q - (p.right ? 1 : 0)) * p.score) / points.length;
-      gb += (q - (p.right ? 1 : 0)) / points.length;
+/** Logistic regression by gradient descent on standardised features; returns weights and intercept on the raw features. */
+function fitLogistic(xs: number[][], ys: boolean[]): { weights: number[]; intercept: number } {
+  const d = xs[0]!.length;
+  const mean = Array.from({ length: d }, (_, j) => xs.reduce((s, x) => s + x[j]!, 0) / xs.length);
+  const sd = Array.from({ length: d }, (_, j) => Math.sqrt(xs.reduce((s, x) => s + (x[j]! - mean[j]!) ** 2, 0) / xs.length) || 1);
+  const zs = xs.map((x) => x.map((v, j) => (v - mean[j]!) / sd[j]!));
+  const w = new Array<number>(d).fill(0);
+  let b = 0;
+  for (let step = 0; step < 5_000; step++) {
+    const gw = w.map((wj) => L2 * wj);
+    let gb = 0;
+    for (const [i, z] of zs.entries()) {
+      const err = sigmoid(z.reduce((s, v, j) => s + v * w[j]!, b)) - (ys[i] ? 1 : 0);
+      for (let j = 0; j < d; j++) gw[j]! += (err * z[j]!) / zs.length;
+      gb += err / zs.length;
     }
-    a -= 0.5 * ga;
+    for (let j = 0; j < d; j++) w[j]! -= 0.5 * gw[j]!;
     b -= 0.5 * gb;
   }
-  return { slope: a, intercept: b };
+  const weights = w.map((wj, j) => wj / sd[j]!);
+  return { weights, intercept: b - weights.reduce((s, wj, j) => s + wj * mean[j]!, 0) };
 }
 
-function accuracy(asked: AskedNeedle[], w: number, conf: (s: number) => number, threshold: number): number {
-  let right = 0;
-  for (const q of asked) {
-    const c = choose(q, w);
-    const answered = c !== undefined && conf(c.score) >= threshold;
-    right += q.needle ? (answered && c.right ? 1 : 0) : answered ? 0 : 1;
-  }
-  return right / asked.length;
-}
-
-async function main(): Promise<void> {
-  const tokens = Number(process.argv[2] ?? 32_768);
-  const needles = Number(process.argv[3] ?? 12);
-  const stores = await mkdtemp(path.join(tmpdir(), "longlens-needle-fit-"));
+async function collect(sizes: number[]): Promise<AskedNeedle[]> {
   const asked: AskedNeedle[] = [];
-  try {
+  for (const tokens of sizes) {
     for (const seed of FIT_SEEDS) {
-      const { root, questions } = await needleHaystack(tokens, needles, seed);
-      const workspace = await Workspace.open(root, { storeDir: path.join(stores, String(seed)) });
+      const { root, questions } = await needleHaystack(tokens, NEEDLES, seed);
+      const workspace = await Workspace.open(root, { storeDir: path.join(longLensCacheDir(), "bench", "needle-fit-stores", `${tokens}-${seed}`) });
       try {
         await workspace.index();
         asked.push(...(await askNeedles(workspace, questions)));
       } finally {
         workspace.dispose();
-        await rm(root, { recursive: true, force: true });
       }
-      console.error(`seed ${seed}: ${asked.length} questions so far`);
+      console.error(`${tokens} tokens, seed ${seed}: ${asked.length} questions so far`);
     }
-  } finally {
-    await rm(stores, { recursive: true, force: true });
   }
-  const byWeight = MEMORY_WEIGHTS.map((w) => ({ w, acc: accuracy(asked, w, () => 1, 0) }));
-  // Ties go to the smallest weight: the memory's votes enter the rule only where they help.
-  const { w } = byWeight.reduce((a, b) => (b.acc > a.acc ? b : a));
-  const points = asked.map((q) => choose(q, w)).filter((c): c is Choice => c !== undefined);
-  const wrong = points.filter((p) => !p.right).length;
-  // With no wrong answer the logistic has no slope to find: the confidence is the rule of succession's (n + 1) / (n + 2).
-  const { slope, intercept } = wrong > 0 ? fitLogistic(points) : { slope: 0, intercept: Math.log(points.length + 1) };
-  const conf = (s: number) => 1 / (1 + Math.exp(-(slope * s + intercept)));
-  const byThreshold = THRESHOLDS.map((t) => ({ t, acc: accuracy(asked, w, conf, t) }));
+  return asked;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const sizes = args.filter((a) => /^\d+$/.test(a)).map(Number);
+  const saved = path.join(longLensCacheDir(), "bench", "needle-fit-reads.json");
+  let asked: AskedNeedle[];
+  if (args.includes("--reuse")) asked = JSON.parse(await readFile(saved, "utf8")) as AskedNeedle[];
+  else {
+    asked = await collect(sizes.length ? sizes : [32_768, 131_072]);
+    await mkdir(path.dirname(saved), { recursive: true });
+    await writeFile(saved, JSON.stringify(asked));
+  }
+  const examples = asked.flatMap((q) => (q.result.candidates ?? []).filter((c) => c.supported).map((c) => ({ x: featureVector(featuresOf(c)), y: candidateRight(q, c) })));
+  const wrong = examples.filter((e) => !e.y).length;
+  if (wrong === 0) throw new Error(`all ${examples.length} supported candidates were right: nothing to fit a confidence on`);
+  const { weights, intercept } = fitLogistic(examples.map((e) => e.x), examples.map((e) => e.y));
+  const confidence = (c: NeedleCandidate) => sigmoid(featureVector(featuresOf(c)).reduce((s, x, j) => s + x * weights[j]!, intercept));
+  const byThreshold = THRESHOLDS.map((t) => ({ t, right: asked.filter((q) => questionRight(q, confidence, t)).length }));
   // Ties go to the threshold nearest 0.5: the one that means "more likely right than not".
-  const { t } = byThreshold.reduce((a, b) => (b.acc > a.acc || (b.acc === a.acc && Math.abs(b.t - 0.5) < Math.abs(a.t - 0.5)) ? b : a));
-  const lines = [
-    `Fitted on ${asked.length} held-out questions (${FIT_SEEDS.length} trees of ${tokens} tokens, ${needles} needles each; seeds ${FIT_SEEDS.join(", ")}):`,
-    `memory weight by choice accuracy: ${byWeight.map((x) => `${x.w}: ${(100 * x.acc).toFixed(1)}`).join(", ")}`,
-    `threshold by accuracy (right answers + right refusals): ${byThreshold.map((x) => `${x.t}: ${(100 * x.acc).toFixed(1)}`).join(", ")}`,
-    `NEEDLE_RULE = { memoryWeight: ${w}, slope: ${slope.toFixed(3)}, intercept: ${intercept.toFixed(3)}, minKeyCoverage: ${NEEDLE_RULE.minKeyCoverage}, minConfidence: ${t} }`,
+  const { t } = byThreshold.reduce((a, b) => (b.right > a.right || (b.right === a.right && Math.abs(b.t - 0.5) < Math.abs(a.t - 0.5)) ? b : a));
+  const points = picks(asked, confidence);
+  const round = (x: number) => Number(x.toFixed(3));
+  console.log([
+    `Fitted on ${asked.length} held-out questions (seeds ${FIT_SEEDS.join(", ")}; ${examples.length} supported candidates, ${wrong} wrong):`,
+    `features: ${FEATURES.join(", ")}`,
+    `questions answered rightly by threshold: ${byThreshold.map((x) => `${x.t}: ${x.right}`).join(", ")}`,
+    `NEEDLE_RULE = { weights: [${weights.map(round).join(", ")}], intercept: ${round(intercept)}, minKeyCoverage: ${NEEDLE_RULE.minKeyCoverage}, minConfidence: ${t} }`,
+    `ECE on the fit: ${expectedCalibrationError(points).toFixed(3)}`,
     "",
-    "| confidence | answers | right | share right |",
-    "| --- | ---: | ---: | ---: |",
-  ];
-  for (let i = 0; i + 1 < BINS.length; i++) {
-    const inBin = points.filter((p) => conf(p.score) >= BINS[i]! && conf(p.score) < BINS[i + 1]!);
-    const right = inBin.filter((p) => p.right).length;
-    lines.push(`| ${BINS[i]!.toFixed(2)}-${Math.min(1, BINS[i + 1]!).toFixed(2)} | ${inBin.length} | ${right} | ${inBin.length ? ((100 * right) / inBin.length).toFixed(1) : "-"} |`);
-  }
-  console.log(lines.join("\n"));
+    ...reliabilityTable(points, t),
+  ].join("\n"));
 }
 
 main().catch((error: unknown) => {

@@ -1,9 +1,11 @@
 // The niah haystacks beyond one needle per key: near-miss distractors (a key sharing the asked key's adjective,
-// appended at the end of another file, so no needle's line moves) and the same tree as one big file.
+// appended at the end of another file, so no needle's line moves), code-shaped needles (codeNeedles.ts) and the
+// same tree as one big file.
 import { appendFile, cp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type PlantedNeedle, heldoutTreeWithNeedles, needleLine, seeded } from "../index/heldoutTrees";
+import { plantCodeNeedles } from "./codeNeedles";
 import { type NeedleQuestion, needleQuestions } from "./needleQuestions";
 
 export interface Haystack {
@@ -13,7 +15,7 @@ export interface Haystack {
   distractors: string[];
 }
 
-/** A held-out tree of about `tokens` tokens with its needles and their near-miss distractors, in a folder of its own. */
+/** A held-out tree of about `tokens` tokens with its needles, their near-miss distractors and the code-shaped needles, in a folder of its own. */
 export async function needleHaystack(tokens: number, needles: number, seed: number): Promise<Haystack> {
   const { root: shared, planted } = await heldoutTreeWithNeedles(tokens, needles, seed);
   // The tree's folder is the index benchmark's too: distractors go into a copy.
@@ -22,7 +24,11 @@ export async function needleHaystack(tokens: number, needles: number, seed: numb
   await cp(shared, root, { recursive: true });
   const questions = needleQuestions(planted);
   const distractors = await plantDistractors(root, planted, new Set(questions.map((q) => q.key)), seed);
-  return { root, planted, questions, distractors };
+  // The code needles may move a needle's line (they are inserted in its file): the questions hold these copies.
+  const moved = planted.map((p) => ({ ...p }));
+  for (const [i, q] of questions.entries()) questions[i] = { ...q, needles: q.needles.map((n) => moved[planted.indexOf(n)]!) };
+  const code = await plantCodeNeedles(root, moved, seeded(seed + 104_729));
+  return { root, planted: [...moved, ...code.planted], questions: [...questions, ...code.questions], distractors };
 }
 
 /** Plants, for each needle, a near miss of its key in the next needle's file; keys in `avoid` are never used. */
@@ -46,8 +52,8 @@ async function filesUnder(root: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join("/")).sort();
 }
 
-/** The tree as one file (its files in path order), and each needle's place in it. */
-export async function asOneFile(root: string, planted: readonly PlantedNeedle[], folder: string): Promise<{ file: string; planted: PlantedNeedle[] }> {
+/** The tree as one file (its files in path order), its line count, and where a needle of the tree stands in it. */
+export async function asOneFile(root: string, folder: string): Promise<{ file: string; lines: number; moved: (needle: PlantedNeedle) => PlantedNeedle }> {
   const offsets = new Map<string, number>();
   const texts: string[] = [];
   let lines = 0;
@@ -61,5 +67,5 @@ export async function asOneFile(root: string, planted: readonly PlantedNeedle[],
   await mkdir(folder, { recursive: true });
   const file = path.join(folder, "haystack.js");
   await writeFile(file, texts.join(""));
-  return { file, planted: planted.map((p) => ({ ...p, file: "haystack.js", line: offsets.get(p.file)! + p.line })) };
+  return { file, lines, moved: (p) => ({ ...p, file: "haystack.js", line: offsets.get(p.file)! + p.line }) };
 }

@@ -134,6 +134,14 @@ export interface NeedleCandidate {
   /** The model's answer line as it decoded it (cut where it stopped copying from the window; "" when not read). */
   decoded: string;
   meanLogProb: number;
+  /** The least sure decoded token's log-probability. */
+  minLogProb: number;
+  /** The place's memory votes over the best place's (0 when the memory did not propose it). */
+  memoryShare: number;
+  /** The share of the key terms the answer's own line names (the key check accepts its neighbours' too). */
+  keyOnLine: number;
+  /** The answer's values found beside the key in the text the model read ([] when none is). */
+  values: string[];
   /** Whether the answer's values are in the text the model read. */
   supported: boolean;
   confidence: number;

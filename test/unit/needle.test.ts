@@ -1,7 +1,7 @@
-// `needle` answered by the shipped model on real code (this engine's own store and reader folders, copied at
-// test time) with planted needles: the value, its file, line and column span; a paraphrased key, a plain-words
-// question, a near-miss distractor, several values, an identifier asked in words, one big file; no answer for an
-// absent key; bad questions; the CLI's --json shape.
+// `needle` answered by the shipped model on real held-out code (test/fixtures/needle-dayjs, copied at test time)
+// with planted needles: the value, its file, line and column span; a paraphrased key, a plain-words question, a
+// near-miss distractor, several values, an identifier asked in words, one big file; no answer for an absent key;
+// confidence high where right and low where a sibling's value passes the key check; bad questions; the CLI.
 import { strict as assert } from "node:assert";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -13,7 +13,7 @@ import { Workspace } from "../../src/engine/workspace";
 import { tempDir } from "../fixtures/fixtureTrees";
 import { cli } from "../fixtures/runCli";
 
-const ENGINE = path.join(__dirname, "..", "..", "src", "engine");
+const HAYSTACK = path.join(__dirname, "..", "fixtures", "needle-dayjs", "esm", "plugin");
 const EXACT = "\n// Question: What is the special magic number for misty-harbor?\n// Answer: The special magic number for misty-harbor is:";
 
 /** Inserts `text` as line `line` of a file of the tree. */
@@ -46,13 +46,13 @@ describe("needle answered by the model", () => {
     dir = await mkdtemp(path.join(tmpdir(), "longlens-needle-"));
     tree = path.join(dir, "tree");
     store = path.join(dir, "store");
-    for (const folder of ["store", "reader"]) await cp(path.join(ENGINE, folder), path.join(tree, folder), { recursive: true });
-    await plant(tree, "store/buildIndex.ts", 20, "// One of the special magic numbers for misty-harbor is: 4817263.");
-    await plant(tree, "store/buildIndex.ts", 22, "// One of the special magic numbers for misty-river is: 9092817."); // a near miss just after it
-    await plant(tree, "reader/walk.ts", 30, "// One of the special magic numbers for misty-valley is: 5550123."); // a near miss
-    await plant(tree, "store/catalog.ts", 12, "// One of the special magic numbers for amber-quarry is: 2718281.");
-    await plant(tree, "reader/ignoreRules.ts", 40, "// One of the special magic numbers for amber-quarry is: 3141592.");
-    await plant(tree, "store/blobs.ts", 15, "const QUIET_RIVER_MAGIC = 7364519;");
+    await cp(HAYSTACK, tree, { recursive: true });
+    await plant(tree, "customParseFormat/index.js", 20, "// One of the special magic numbers for misty-harbor is: 4817263.");
+    await plant(tree, "customParseFormat/index.js", 22, "// One of the special magic numbers for misty-river is: 9092817."); // a near miss just after it
+    await plant(tree, "timezone/index.js", 30, "// One of the special magic numbers for misty-valley is: 5550123."); // a near miss
+    await plant(tree, "localeData/index.js", 12, "// One of the special magic numbers for amber-quarry is: 2718281.");
+    await plant(tree, "relativeTime/index.js", 40, "// One of the special magic numbers for amber-quarry is: 3141592.");
+    await plant(tree, "objectSupport/index.js", 15, "const QUIET_RIVER_MAGIC = 7364519;");
     ws = await Workspace.open(tree, { storeDir: store, threads: 1 }); // one thread: the machine is shared
     await ws.index();
   });
@@ -69,7 +69,7 @@ describe("needle answered by the model", () => {
     ]) {
       const result = await ws.needle(question);
       assert.equal(result.answer, "4817263", question);
-      assert.equal(result.file, "store/buildIndex.ts");
+      assert.equal(result.file, "customParseFormat/index.js");
       assert.equal(result.line, 20);
       assert.equal(await spanned(tree, result), "4817263");
       assert.ok(result.confidence >= 0.5 && result.confidence <= 1, `confidence ${result.confidence}`);
@@ -83,9 +83,9 @@ describe("needle answered by the model", () => {
 
   test("a near-miss key gets its own value; an absent key gets no answer, with a reason", async () => {
     const valley = await ws.needle("What is the special magic number for misty-valley?");
-    assert.deepEqual([valley.answer, valley.file, valley.line], ["5550123", "reader/walk.ts", 30]);
+    assert.deepEqual([valley.answer, valley.file, valley.line], ["5550123", "timezone/index.js", 30]);
     const river = await ws.needle("what is the special magic number for the misty river?");
-    assert.deepEqual([river.answer, river.file, river.line], ["9092817", "store/buildIndex.ts", 22]);
+    assert.deepEqual([river.answer, river.file, river.line], ["9092817", "customParseFormat/index.js", 22]);
     for (const absent of ["What is the special magic number for quiet-river?", "what is the special magic number for the misty meadow?"]) {
       const result = await ws.needle(absent);
       assertNoAnswer(result, /names/);
@@ -94,11 +94,11 @@ describe("needle answered by the model", () => {
 
   test("several values, and an identifier asked in words", async () => {
     const many = await ws.needle("What are the special magic numbers for amber-quarry?");
-    assert.deepEqual(many.answers!.map((a) => [a.answer, a.file, a.line]).sort(), [["2718281", "store/catalog.ts", 12], ["3141592", "reader/ignoreRules.ts", 40]]);
+    assert.deepEqual(many.answers!.map((a) => [a.answer, a.file, a.line]).sort(), [["2718281", "localeData/index.js", 12], ["3141592", "relativeTime/index.js", 40]]);
     assert.equal(many.answer.split(", ").sort().join(", "), "2718281, 3141592");
     for (const a of many.answers!) assert.equal(await spanned(tree, a), a.answer);
     const words = await ws.needle("what is the quiet river magic?");
-    assert.deepEqual([words.answer, words.file, words.line], ["7364519", "store/blobs.ts", 15]);
+    assert.deepEqual([words.answer, words.file, words.line], ["7364519", "objectSupport/index.js", 15]);
     assert.equal(await spanned(tree, words), "7364519");
   });
 
@@ -115,7 +115,7 @@ describe("needle answered by the model", () => {
     assert.equal(json.code, 0, json.stderr);
     const result = JSON.parse(json.stdout) as NeedleResult;
     for (const key of ["answer", "file", "line", "column", "endColumn", "confidence", "answers", "candidates", "hits"]) assert.ok(key in result, key);
-    assert.deepEqual([result.answer, result.file, result.line], ["4817263", "store/buildIndex.ts", 20]);
+    assert.deepEqual([result.answer, result.file, result.line], ["4817263", "customParseFormat/index.js", 20]);
     const human = await cli(["needle", tree, "what is the special magic number for quiet-river?", "--store", store]);
     assert.equal(human.code, 0, human.stderr);
     assert.match(human.stdout, /^no answer: .+\n/);
@@ -124,15 +124,15 @@ describe("needle answered by the model", () => {
   test("one big file answers as a folder does", async (t) => {
     const own = await tempDir(t, "longlens-needle-file-");
     const parts = [];
-    for (const file of ["store/buildIndex.ts", "store/readStore.ts", "reader/walk.ts", "reader/readSource.ts"]) parts.push(await readFile(path.join(ENGINE, file), "utf8"));
+    for (const file of ["customParseFormat", "timezone", "localeData", "relativeTime"]) parts.push(await readFile(path.join(HAYSTACK, file, "index.js"), "utf8"));
     const lines = parts.join("\n").split("\n");
     lines.splice(400, 0, "// One of the special magic numbers for jolly-lantern is: 6029384.");
-    const file = path.join(own, "bundle.ts");
+    const file = path.join(own, "bundle.js");
     await writeFile(file, lines.join("\n"));
     const single = await Workspace.open(file, { storeDir: path.join(own, "store"), threads: 1 });
     t.after(() => single.dispose());
     const result = await single.needle("what is the special magic number for the jolly lantern?");
-    assert.deepEqual([result.answer, result.file, result.line], ["6029384", "bundle.ts", 401]);
+    assert.deepEqual([result.answer, result.file, result.line], ["6029384", "bundle.js", 401]);
     assert.equal(await spanned(file, result, true), "6029384");
   });
 });

@@ -1,5 +1,5 @@
-// `needle`, model-backed: attention reads each candidate place with the question and answers; the answer the
-// model is surest of (with the memory's votes, needleRule.ts) wins where its value is in the text it read.
+// `needle`, model-backed: attention reads each candidate place with the question and answers; of the answers whose
+// value is in the text it read, the one the fitted rule (needleRule.ts) is most confident of wins.
 // A question asking for several values gets every supported value. Without one, the answer is "" and why.
 import { LongLensError } from "../errors";
 import type { RankedHit } from "../lexical/lexicalHits";
@@ -9,7 +9,7 @@ import { answerValues, stillCopying, valueInWindow } from "./answerValues";
 import { type Candidate, needleCandidates } from "./candidates";
 import { commentMarker } from "./commentMarker";
 import { keyCoverage, keyTerms } from "./keyTerms";
-import { NEEDLE_RULE, candidateScore, confidenceOf } from "./needleRule";
+import { NEEDLE_RULE, confidenceOf } from "./needleRule";
 import { needlePrompt } from "./needlePrompt";
 import { readAnswer } from "./readAnswer";
 import type { SourceText } from "./sourceText";
@@ -31,7 +31,7 @@ interface Prompt {
 
 interface Read {
   candidate: Candidate;
-  /** The rule's score (needleRule.ts); -Infinity for a place not read. */
+  /** The rule's confidence (needleRule.ts); -Infinity for a place not read or an answer not supported. */
   score: number;
   report: NeedleCandidate;
   answers: NeedleAnswer[];
@@ -103,6 +103,10 @@ async function readCandidate(candidate: Candidate, prompt: Prompt, inputs: Needl
     keyCoverage: keyCoverage(prompt.terms, source.text.slice(window.from, window.to)),
     decoded: "",
     meanLogProb: 0,
+    minLogProb: 0,
+    memoryShare: candidate.memoryShare,
+    keyOnLine: 0,
+    values: [],
     supported: false,
     confidence: 0,
   };
@@ -114,16 +118,20 @@ async function readCandidate(candidate: Candidate, prompt: Prompt, inputs: Needl
   const keyLine = read.answers.length === 0 ? nearestKeyLine(source, window, prompt.terms, candidate.line) : undefined;
   const before = keyLine === undefined ? undefined : sourceWindow(source, window.file, keyLine + 1, inputs.model.tokenizer, LOCATE_WINDOW, "end");
   if (before && before.to < window.to) read = await readWindow(before, prompt, source, inputs);
-  const score = candidateScore(read.meanLogProb, candidate.memoryShare);
-  const confidence = confidenceOf(score);
-  Object.assign(report, { decoded: read.text, meanLogProb: read.meanLogProb, supported: read.answers.length > 0, confidence });
-  return { candidate, score, report, answers: read.answers.map((a) => ({ ...a, confidence })) };
+  const supported = read.answers.length > 0;
+  const { meanLogProb, minLogProb, keyOnLine } = read;
+  const confidence = supported ? confidenceOf({ meanLogProb, minLogProb, memoryShare: candidate.memoryShare, keyOnLine }) : 0;
+  Object.assign(report, { decoded: read.text, meanLogProb, minLogProb, keyOnLine, values: read.answers.map((a) => a.answer), supported, confidence });
+  return { candidate, score: supported ? confidence : -Infinity, report, answers: read.answers.map((a) => ({ ...a, confidence })) };
 }
 
-/** One read of a window: the model's answer, and its values where they stand beside the key ([] when any is not). */
+/**
+ * One read of a window: the model's answer, and its values where they stand beside the key. A single value
+ * must; of several, those that do are kept (the model often runs on after the last value with one of its own).
+ */
 async function readWindow(window: SourceWindow, prompt: Prompt, source: SourceText, inputs: NeedleInputs) {
   const windowText = source.text.slice(window.from, window.to);
-  const { text, meanLogProb } = await readAnswer(inputs.model, window.ids, prompt.ids, (soFar) => !stillCopying(windowText, soFar));
+  const { text, meanLogProb, minLogProb } = await readAnswer(inputs.model, window.ids, prompt.ids, (soFar) => !stillCopying(windowText, soFar));
   // The value's own lines must name the key: a near-miss key's value sits beside the other key.
   const namesKey = (offset: number) => {
     const { line } = source.place(offset);
@@ -132,11 +140,13 @@ async function readWindow(window: SourceWindow, prompt: Prompt, source: SourceTe
   const answers: NeedleAnswer[] = [];
   for (const value of answerValues(text, prompt.plural)) {
     const span = valueInWindow(source, window, value, namesKey);
-    if (!span) return { text, meanLogProb, answers: [] };
+    if (!span) continue;
     const at = source.place(span[0]);
     answers.push({ answer: value, file: window.file, line: at.line, column: at.column, endColumn: at.column + (span[1] - span[0]), confidence: 0 });
   }
-  return { text, meanLogProb, answers };
+  const first = answers[0];
+  const keyOnLine = first ? keyCoverage(prompt.terms, source.lines(first.line, first.line)) : 0;
+  return { text, meanLogProb, minLogProb, keyOnLine, answers };
 }
 
 /** The line of the window that names every key term, nearest `line`; undefined when none does. */

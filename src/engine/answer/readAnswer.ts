@@ -9,6 +9,8 @@ export interface ModelAnswer {
   text: string;
   /** Mean natural-log probability of the decoded tokens (the line break that ends it included). */
   meanLogProb: number;
+  /** The least sure token's log-probability: one guessed digit in a copied value shows here, not in the mean. */
+  minLogProb: number;
 }
 
 /** `stop` as decodeLine takes it. */
@@ -19,5 +21,5 @@ export async function readAnswer(model: ModelService, window: readonly number[],
   const reader = new AttentionModeReader(graphs, beta);
   const decoded = await decodeLine(reader, await reader.feed([...window, ...prompt]), (ids) => model.tokenizer.decode(ids), stop);
   const meanLogProb = decoded.logProbs.reduce((a, b) => a + b, 0) / Math.max(1, decoded.logProbs.length);
-  return { text: decoded.text, meanLogProb };
+  return { text: decoded.text, meanLogProb, minLogProb: Math.min(0, ...decoded.logProbs) };
 }

@@ -1,0 +1,160 @@
+// Needles shaped as code rather than as comments: constants in a block of sibling names (a JS/TS `const`, a
+// Python assignment), config values among sibling keys in a YAML and a JSON file, string constants, and one
+// comment key planted in several files (every value asked for). A sibling shares all but one word with the
+// asked name and stands a line away, so its value passes the key check: there the model can be wrong, and its
+// confidence has to say so. Words are drawn from lists no other needle uses.
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { type PlantedNeedle, needleLine } from "../index/heldoutTrees";
+import type { NeedleQuestion } from "./needleQuestions";
+
+const ADJECTIVES = "crisp dusty eager fuzzy gentle hollow lucky narrow polar rusty sandy tidy velvet witty".split(" ");
+const NOUNS = "boulder comet igloo jigsaw lagoon meteor pigeon rocket summit turtle violin wombat".split(" ");
+const SETTINGS = "limit offset timeout retries width seed port scale".split(" ");
+const STRING_WORDS = "kestrel lantern meadow pebble thistle willow cobble juniper".split(" ");
+
+/** How many of each shape a tree gets. */
+const CONSTANT_BLOCKS = 3;
+const STRING_CONSTANTS = 2;
+const MULTI_VALUE_SIZES = [2, 3];
+
+interface Draw {
+  pick<T>(xs: readonly T[]): T;
+  /** A number of 4-6 digits that no other needle of the tree has. */
+  value(): string;
+  /** An adjective-noun pair no other needle of this module has used. */
+  name(): [string, string];
+  /** A noun that makes with `adjective` a pair not used yet (a sibling's). */
+  nounFor(adjective: string): string;
+}
+
+function draws(random: () => number): Draw {
+  const values = new Set<string>();
+  const names = new Set<string>();
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+  return {
+    pick,
+    value() {
+      for (;;) {
+        const digits = 4 + Math.floor(random() * 3);
+        const v = String(10 ** (digits - 1) + Math.floor(random() * 9 * 10 ** (digits - 1)));
+        if (!values.has(v)) return values.add(v), v;
+      }
+    },
+    name() {
+      const adjective = pick(ADJECTIVES);
+      return [adjective, this.nounFor(adjective)];
+    },
+    nounFor(adjective) {
+      for (;;) {
+        const noun = pick(NOUNS);
+        if (!names.has(`${adjective}-${noun}`)) return names.add(`${adjective}-${noun}`), noun;
+      }
+    },
+  };
+}
+
+const upper = (...words: string[]) => words.join("_").toUpperCase();
+const camel = (...words: string[]) => words.map((w, i) => (i === 0 ? w : w.charAt(0).toUpperCase() + w.slice(1))).join("");
+
+/** Inserts `lines` at line `at` (1-based) of `file`, moving the needles of `planted` below it; returns the line each one landed on. */
+async function insertLines(root: string, file: string, at: number, lines: string[], planted: PlantedNeedle[]): Promise<number[]> {
+  const text = (await readFile(path.join(root, file), "utf8")).split("\n");
+  text.splice(at - 1, 0, ...lines);
+  await writeFile(path.join(root, file), text.join("\n"));
+  for (const needle of planted) if (needle.file === file && needle.line >= at) needle.line += lines.length;
+  return lines.map((_, i) => at + i);
+}
+
+/** A constant as the file's language writes it. */
+function statement(file: string, name: string, value: string): string {
+  if (file.endsWith(".py")) return `${name} = ${value}`;
+  if (/\.(?:c|h|cc|cpp|hpp)$/.test(file)) return `#define ${name} ${value}`;
+  return `const ${name} = ${value};`;
+}
+
+const shuffled = <T>(xs: T[], random: () => number): T[] => xs.map((x) => ({ x, r: random() })).sort((a, b) => a.r - b.r).map((e) => e.x);
+
+/**
+ * Plants the code-shaped needles in files of `root`, those without a needle of `earlier` first (a small tree
+ * has few files: then a file takes several, and the needles below an insertion move down with it), and
+ * returns them with their questions: kinds "identifier", "identifier in words", "config", "string",
+ * "multi-value" and, asking for a sibling combination that is not there, "sibling miss".
+ */
+export async function plantCodeNeedles(root: string, earlier: PlantedNeedle[], random: () => number): Promise<{ planted: PlantedNeedle[]; questions: NeedleQuestion[] }> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join("/")).sort();
+  const taken = new Set(earlier.map((n) => n.file));
+  const order = [...shuffled(files.filter((f) => !taken.has(f)), random), ...shuffled(files.filter((f) => taken.has(f)), random)];
+  const draw = draws(random);
+  const planted: PlantedNeedle[] = [];
+  const questions: NeedleQuestion[] = [];
+  let next = 0;
+  const nextFile = () => order[next++ % order.length]!;
+  const atRandomLine = async (file: string) => 1 + Math.floor(random() * (await readFile(path.join(root, file), "utf8")).split("\n").length);
+  const insert = (file: string, at: number, lines: string[]) => insertLines(root, file, at, lines, [...earlier, ...planted]);
+
+  // Constants: the asked name, a sibling with another setting, a sibling with another noun; in a random order.
+  for (let b = 0; b < CONSTANT_BLOCKS; b++) {
+    const file = nextFile();
+    const [adj, noun] = draw.name();
+    const otherNoun = draw.nounFor(adj);
+    const [asked, otherSetting] = shuffled([...SETTINGS], random);
+    const block = shuffled([[adj, noun, asked!], [adj, noun, otherSetting!], [adj, otherNoun, asked!]], random).map((words) => ({ words, value: draw.value() }));
+    const lines = await insert(file, await atRandomLine(file), block.map((c) => statement(file, upper(...c.words), c.value)));
+    const needles = block.map((c, i) => ({ file, line: lines[i]!, key: upper(...c.words), value: c.value }));
+    planted.push(...needles);
+    const answer = needles[block.findIndex((c) => c.words.join() === [adj, noun, asked].join())]!;
+    questions.push({ kind: "identifier", key: answer.key, question: answer.key, needles: [answer] });
+    questions.push({ kind: "identifier in words", key: answer.key, question: `what is the ${adj} ${noun} ${asked}?`, needles: [answer] });
+    questions.push({ kind: "sibling miss", key: upper(adj, otherNoun, otherSetting!), question: `what is the ${adj} ${otherNoun} ${otherSetting}?`, needles: [] });
+  }
+
+  // Config values: a YAML and a JSON file of settings, new files in folders of the tree.
+  for (const format of ["yml", "json"] as const) {
+    const folder = path.dirname(nextFile());
+    const [adj, noun] = draw.name();
+    const otherNoun = draw.nounFor(adj);
+    const [asked, otherSetting] = shuffled([...SETTINGS], random);
+    const keys = shuffled([[adj, noun, asked!], [adj, noun, otherSetting!], [adj, otherNoun, asked!]], random).map((words) => ({ words, value: draw.value() }));
+    const file = `${folder}/settings.${format}`;
+    const body = format === "yml"
+      ? ["# Service settings", "name: worker", ...keys.map((k) => `${k.words.join("_")}: ${k.value}`), "log_level: info", ""]
+      : ["{", '  "name": "worker",', ...keys.map((k) => `  "${camel(...k.words)}": ${k.value},`), '  "logLevel": "info"', "}", ""];
+    await mkdir(path.join(root, folder), { recursive: true });
+    await writeFile(path.join(root, file), body.join("\n"));
+    const needles = keys.map((k, i) => ({ file, line: 3 + i, key: format === "yml" ? k.words.join("_") : camel(...k.words), value: k.value }));
+    planted.push(...needles);
+    const answer = needles[keys.findIndex((k) => k.words.join() === [adj, noun, asked].join())]!;
+    questions.push({ kind: "config", key: answer.key, question: `what is the ${adj} ${noun} ${asked}?`, needles: [answer] });
+    questions.push({ kind: "sibling miss", key: `${adj}_${otherNoun}_${otherSetting}`, question: `what is the ${adj} ${otherNoun} ${otherSetting}?`, needles: [] });
+  }
+
+  // String constants, asked in words.
+  for (let s = 0; s < STRING_CONSTANTS; s++) {
+    const file = nextFile();
+    const [adj, noun] = draw.name();
+    const value = `${draw.pick(STRING_WORDS)}-${draw.value()}`;
+    const key = upper(adj, noun, "label");
+    const [line] = await insert(file, await atRandomLine(file), [statement(file, key, JSON.stringify(value))]);
+    const needle = { file, line: line!, key, value };
+    planted.push(needle);
+    questions.push({ kind: "string", key, question: `what is the ${adj} ${noun} label?`, needles: [needle] });
+  }
+
+  // One comment key in several files: "What are ...?" wants every value.
+  for (const size of MULTI_VALUE_SIZES) {
+    const key = draw.name().join("-");
+    const needles: PlantedNeedle[] = [];
+    for (let i = 0; i < size; i++) {
+      const file = nextFile();
+      const value = draw.value();
+      const [line] = await insert(file, await atRandomLine(file), [needleLine(key, value)]);
+      const needle = { file, line: line!, key, value };
+      needles.push(needle);
+      planted.push(needle); // before the next insertion, which may move it
+    }
+    questions.push({ kind: "multi-value", key, question: `What are the special magic numbers for ${key}?`, needles });
+  }
+  return { planted, questions };
+}
