@@ -19,6 +19,7 @@ import { readStore } from "../src/engine/store/readStore";
 import { StoreLayout } from "../src/engine/store/storeLayout";
 import { Workspace } from "../src/engine/workspace";
 import { type FitInput, type Fitted, type Signal, fitFusion } from "./ask/fitFusion";
+import { VARIANTS, type Variant, variantRankings } from "./ask/variants";
 import { MiniLM, fetchMinilm } from "./ask/minilm";
 import { cachedEmbeddings } from "./ask/minilmCache";
 import { type QuestionSet, installCodebase, loadQuestionSets } from "./ask/questionSets";
@@ -33,6 +34,8 @@ const CANDIDATES = 50;
 const RERANK = 10;
 /** Chunks MiniLM embeds afresh in every run to measure its cost (the rest come from the cache). */
 const COST_SAMPLE = 48;
+/** A variant is kept only if it lifts the fit split's MRR@5 by more than one luxon question moving from rank 2 to 1 would (0.5 / 25 / 2 sets). */
+const MIN_FIT_GAIN = 0.01;
 /** Questions per set whose live MiniLM re-rank is timed. */
 const RERANK_TIMED = 8;
 
@@ -188,13 +191,33 @@ async function measureSet(set: QuestionSet, tools: Tools, log: (line: string) =>
     fused([{ answers: bm25, weight: 1 }, { answers: staticRich, weight: 1 }, { answers: staticHead, weight: 1 }], 60), lexicalCost + rich.cost + head.cost);
 
   const result: SetResult = { set, tokens: indexed.tokens, chunks: chunks.length, systems, shippedCost: lexicalCost + storedVectorsCost };
-  const fit: FitInput = { questions: set.questions, lists: { lexical: bm25, enriched: staticRich, head: staticHead, memory } };
+  const shippedLists = (i: number) => [
+    { source: "lexical" as const, ids: bm25.ids[i]!, weight: ASK_SIGNALS.weights.lexical },
+    { source: "semantic" as const, ids: staticRich.ids[i]!, weight: ASK_SIGNALS.weights.enriched },
+    { source: "semantic" as const, ids: staticHead.ids[i]!, weight: ASK_SIGNALS.weights.head },
+  ];
+  const variants = variantRankings(model, chunks, rich.index, questions, shippedLists, CANDIDATES);
+  const variantLists = Object.fromEntries(Object.entries(variants).map(([name, ids]) => [name, { ids, ms: [] }]));
+  const fit: FitInput = { questions: set.questions, lists: { lexical: bm25, enriched: staticRich, head: staticHead, memory, ...variantLists } };
   return { result, fit, forFitted: { queries, richOf, cost: lexicalCost + rich.cost + head.cost, memoryCost }, workspace };
 }
 
 function fusedWith(fit: FitInput, fitted: Fitted): Answers {
-  const used = (Object.keys(fitted.weights) as Signal[]).filter((name) => fitted.weights[name] > 0);
-  return fused(used.map((name) => ({ answers: fit.lists[name] as Answers, weight: fitted.weights[name] })), fitted.damping);
+  const used = (Object.keys(fitted.weights) as Signal[]).filter((name) => (fitted.weights[name] ?? 0) > 0);
+  return fused(used.map((name) => ({ answers: fit.lists[name] as Answers, weight: fitted.weights[name]! })), fitted.damping);
+}
+
+/** Each variant fused with the shipped three, fitted on the fit split; the note says what the fit chose. */
+function addVariants(measured: readonly Measured[], shipped: Fitted): void {
+  const fits = measured.map((m) => m.fit);
+  for (const variant of Object.keys(VARIANTS) as Variant[]) {
+    const fitted = fitFusion(fits, ["enriched", "head", variant]);
+    const kept = fitted.fitMrr5 > shipped.fitMrr5 + MIN_FIT_GAIN;
+    const note = `fit MRR@5 ${fitted.fitMrr5} against ${shipped.fitMrr5} without: ${kept ? "kept" : "not kept"}, weight ${fitted.weights[variant]}`;
+    for (const { result, fit, forFitted: later } of measured) {
+      result.systems.set(`fitted fusion + ${VARIANTS[variant]}`, { answers: fusedWith(fit, fitted), cost: later.cost, note });
+    }
+  }
 }
 
 function addFitted(measured: readonly Measured[], fitted: Fitted, withMemory: Fitted): void {
@@ -234,6 +257,7 @@ export async function askBench(args: string[]): Promise<string> {
   const drift = JSON.stringify({ damping: withMemory.damping, weights: withMemory.weights }) !== JSON.stringify(ASK_SIGNALS);
   log(`fitted on the fit split: ${JSON.stringify(withMemory)} (without the memory: ${JSON.stringify(fitted)})${drift ? `; the engine ships ${JSON.stringify(ASK_SIGNALS)}: update src/engine/semantic/askSignals.ts` : ""}`);
   addFitted(measured, fitted, withMemory);
+  addVariants(measured, withMemory);
   for (const { result, workspace } of measured) await addShipped(result, workspace);
   const scale = await scaleLatency(sets, path.join(CACHE, "packages"), path.join(CACHE, "stores", "scale"), log);
   return renderAskTable(results, { fitted: withMemory, shipped: ASK_SIGNALS, drift, scale, costSample: COST_SAMPLE, args });

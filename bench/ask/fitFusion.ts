@@ -5,16 +5,18 @@ import { fuseRankings } from "../../src/engine/semantic/fuse";
 import { goldRank, scores } from "./metrics";
 import type { Question } from "./questionSets";
 
-export type Signal = "lexical" | "enriched" | "head" | "memory";
+import type { Variant } from "./variants";
+
+export type Signal = "lexical" | "enriched" | "head" | "memory" | Variant;
 
 export interface FitInput {
   questions: readonly Question[];
-  lists: Record<Signal, { ids: string[][] }>;
+  lists: Partial<Record<Signal, { ids: string[][] }>>;
 }
 
 export interface Fitted {
   damping: number;
-  weights: Record<Signal, number>;
+  weights: Partial<Record<Signal, number>>;
   fitMrr5: number;
 }
 
@@ -22,8 +24,8 @@ const WEIGHTS = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3];
 const DAMPINGS = [1, 5, 10, 20, 40, 60];
 
 /** Every weighting of the fitted signals (the others 0), BM25 fixed at 1. */
-function grid(fitted: readonly Signal[]): Record<Signal, number>[] {
-  let out: Record<Signal, number>[] = [{ lexical: 1, enriched: 0, head: 0, memory: 0 }];
+function grid(fitted: readonly Signal[]): Partial<Record<Signal, number>>[] {
+  let out: Partial<Record<Signal, number>>[] = [{ lexical: 1, enriched: 0, head: 0, memory: 0 }];
   for (const signal of fitted) out = out.flatMap((weights) => WEIGHTS.map((w) => ({ ...weights, [signal]: w })));
   return out;
 }
@@ -37,8 +39,8 @@ export function fitFusion(inputs: readonly FitInput[], fitted: readonly Signal[]
       for (const { questions, lists } of inputs) {
         const ranks = questions.flatMap((question, i) => {
           if (question.split !== "fit") return [];
-          const rankings = (Object.keys(weights) as Signal[]).filter((name) => weights[name] > 0)
-            .map((name) => ({ source: "semantic" as const, ids: lists[name].ids[i]!, weight: weights[name] }));
+          const rankings = (Object.keys(weights) as Signal[]).filter((name) => (weights[name] ?? 0) > 0)
+            .map((name) => ({ source: "semantic" as const, ids: lists[name]!.ids[i]!, weight: weights[name]! }));
           return [goldRank(question, fuseRankings(rankings, 5, damping).map((f) => f.id))];
         });
         const s = scores(ranks);
