@@ -21,4 +21,6 @@ Promise.resolve()
     if (error instanceof LongLensError && error.code === OUTPUT_CLOSED) return; // `| head` had enough: status 0
     process.stderr.write(`longlens: ${printable(describeError(error))}\n`);
     process.exitCode = exitStatus(error);
+    // The engine has put everything back: exit now rather than wait for worker threads still starting up.
+    if (error instanceof Interrupted) process.exit();
   });

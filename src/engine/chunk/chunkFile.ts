@@ -1,3 +1,4 @@
+import { unlessCancelled } from "../cancel";
 import { READ_AHEAD_FILES, readAhead } from "../reader/readAhead";
 import type { WalkedFile } from "../reader/walk";
 import { readTextBytes } from "../reader/readSource";
@@ -17,7 +18,8 @@ export interface OpenedFile {
   redactedLines: readonly number[];
   /** Starts chunking in the background (a worker thread), so that it overlaps other work; chunks() then waits for it. */
   startChunking(): void;
-  chunks(): AsyncIterable<StoredChunk>;
+  /** The chunks; `signal` ends the wait for a worker (its first file can wait seconds for the worker to start). */
+  chunks(signal?: AbortSignal): AsyncIterable<StoredChunk>;
 }
 
 export type OpenOutcome = { opened: OpenedFile } | { skippedReason: string };
@@ -51,8 +53,8 @@ export async function openForChunking(absPath: string, fileName: string, size: n
       chunked.catch(() => undefined); // awaited by chunks(); not unhandled when the caller never asks for them
       return chunked;
     };
-    const chunks = async function* (): AsyncGenerator<StoredChunk> {
-      yield* await startChunking();
+    const chunks = async function* (signal?: AbortSignal): AsyncGenerator<StoredChunk> {
+      yield* await unlessCancelled(startChunking(), signal);
     };
     const { hash, redactLines } = read.bytes;
     return { opened: { hash, chunksKey: `${hash}-v${CHUNKER_VERSION}-${method}`, redactedLines: redactLines, startChunking, chunks } };

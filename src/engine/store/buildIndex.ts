@@ -106,7 +106,7 @@ async function indexFile(state: RunState, file: WalkedFile, opened: OpenedFile):
   const stored = await state.blobs.checked(opened.chunksKey);
   if (stored) return record(await indexChunks(state, file, readBlob(layout, stored), storedBlob(stored)));
   await mkdir(layout.blobs, { recursive: true, mode: DIR_MODE });
-  const indexed = record(await indexChunks(state, file, opened.chunks(), new BlobWriter(layout, opened.chunksKey)));
+  const indexed = record(await indexChunks(state, file, opened.chunks(state.job.signal), new BlobWriter(layout, opened.chunksKey)));
   state.blobs.add(indexed);
   return indexed;
 }
