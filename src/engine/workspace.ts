@@ -62,8 +62,11 @@ export interface RunOptions {
   onProgress?: (p: IndexProgress) => void;
 }
 
-/** What reads the memory for the memory view: a question, or token `token` of a text's token ids. */
-export type MemoryReader = { question: string } | { ids: readonly number[]; token: number };
+/**
+ * What reads the memory for the memory view: a question, or a token of a file's text (`start`-`end`, its
+ * offsets, as the inspector's tokens have them), named in the view by its index `token` in the window shown.
+ */
+export type MemoryReader = { question: string } | { text: string; start: number; end: number; token: number };
 
 export const MAX_QUESTION_CHARS = 10_000;
 export const DEFAULT_TOP = 10;
@@ -250,8 +253,8 @@ export class Workspace {
    */
   async memoryReads(reader: MemoryReader): Promise<{ view: MemoryView } | { reason: string }> {
     if ("question" in reader) checkQuestion(reader.question);
-    else if (!Number.isInteger(reader.token) || reader.token < 0 || reader.token >= reader.ids.length) {
-      throw new LongLensError(`The token ${reader.token} is outside the text: it has tokens 0-${reader.ids.length - 1}.`, "BAD_TOKEN");
+    else if (!(Number.isInteger(reader.start) && reader.start >= 0 && reader.start < reader.end && reader.end <= reader.text.length)) {
+      throw new LongLensError(`Token ${reader.token} (characters ${reader.start}-${reader.end}) is not in the text; inspect it again.`, "BAD_TOKEN");
     }
     if (!(await this.hasIndex())) return { reason: this.storeProblem ?? `${this.root} has no index yet: index it to read its code into memory.` };
     try {
@@ -260,7 +263,7 @@ export class Workspace {
       const model = await this.loadModel();
       const queries = "question" in reader
         ? await questionQueries(model.graphs, model.tokenizer.encode(reader.question))
-        : await tokenQuery(model.graphs, reader.ids, reader.token);
+        : await tokenQuery(model.graphs, model.tokenizer, reader.text, reader.end);
       const read = "question" in reader ? { question: reader.question } : { token: reader.token };
       return { view: await memoryReads(memory.shards, model.memory.productKeys, model.config.model.mem_chunk, queries, read) };
     } catch (error) {

@@ -77,15 +77,24 @@ describe("inspect's memory view", () => {
     }
   });
 
-  test("a token of the needle line, read as the memory pass reads, finds slots its line wrote", async () => {
-    const result = await inspector.inspectFile(path.join(tree, NEEDLE_FILE), { lines: [1, 30] });
-    const token = result.tokens.findIndex((t) => t.line === NEEDLE_LINE && t.text === " special");
-    assert.ok(token > 0, "the needle's line is in the window");
-    const memory = await view(workspace.memoryReads({ ids: result.tokens.map((t) => t.id), token }));
-    assert.deepEqual(memory.reader, { token });
-    assertWellFormed(memory);
-    const writers = memory.shards.flatMap((s) => s.slots).map((s) => s.writer);
-    assert.ok(writers.some((w) => w?.file === NEEDLE_FILE && w.line === NEEDLE_LINE), JSON.stringify(writers));
+  test("a token of the needle line, read as the memory pass read it, finds slots its line wrote, wherever the window starts", async () => {
+    const file = path.join(tree, NEEDLE_FILE);
+    const text = await readFile(file, "utf8");
+    const reads: MemoryView[] = [];
+    for (const lines of [[1, 30], [NEEDLE_LINE, 30]] as [number, number][]) {
+      const result = await inspector.inspectFile(file, { lines });
+      const token = result.tokens.findIndex((t) => t.line === NEEDLE_LINE && t.text === " special");
+      assert.ok(token >= 0, "the needle's line is in the window");
+      const { start, end } = result.tokens[token]!;
+      const memory = await view(workspace.memoryReads({ text, start, end, token }));
+      assert.deepEqual(memory.reader, { token });
+      assertWellFormed(memory);
+      const writers = memory.shards.flatMap((s) => s.slots).map((s) => s.writer);
+      assert.ok(writers.some((w) => w?.file === NEEDLE_FILE && w.line === NEEDLE_LINE), JSON.stringify(writers));
+      reads.push(memory);
+    }
+    // The query sees the file before the window (the 64 tokens the pass's sliding window saw), not the window alone.
+    assert.deepEqual(reads[1]!.shards, reads[0]!.shards);
   });
 
   test("withMemory finds the index above the file and adds the view; the JSON keeps its shape", async () => {

@@ -6,6 +6,7 @@ import { defaultStoreDir } from "../store/defaultStoreDir";
 import { checkStore } from "../store/readStore";
 import { StoreLayout } from "../store/storeLayout";
 import { Workspace, type MemoryReader } from "../workspace";
+import { readTextFile } from "./textWindow";
 
 export interface MemoryChoice {
   /** The question whose reads to show; else the inspection's token (attention.token), if any. */
@@ -27,9 +28,10 @@ export async function indexedRootOf(file: string): Promise<string | undefined> {
 /** `result` with its memory view (or the reason there is none); unchanged when nothing reads the memory. */
 export async function withMemory(result: InspectResult, file: string, choice: MemoryChoice): Promise<InspectResult> {
   const { token } = result.attention;
-  const reader: MemoryReader | undefined =
-    choice.question !== undefined ? { question: choice.question } : token !== undefined ? { ids: result.tokens.map((t) => t.id), token } : undefined;
-  if (!reader) return result;
+  let reader: MemoryReader;
+  if (choice.question !== undefined) reader = { question: choice.question };
+  else if (token !== undefined) reader = { text: await readTextFile(file), start: result.tokens[token]!.start, end: result.tokens[token]!.end, token };
+  else return result;
   const root = choice.root ?? (await indexedRootOf(file));
   if (root === undefined) {
     return { ...result, memory: null, memoryReason: `Neither ${file} nor a folder above it has an index: run longlens index <folder> first, or name the indexed folder with --in.` };

@@ -5,19 +5,29 @@ import type { LoadedShard } from "../memory/memoryVotes";
 import type { ProductKeys } from "../memory/productKeys";
 import { questionQueries } from "../memory/questionQueries";
 import type { ModelGraphs } from "../model/modelGraphs";
+import type { CodeTokenizer } from "../model/tokenizer";
 
 /** Slots listed per shard, and in all: enough to see where the reads go, small enough for a panel. */
 export const SLOTS_PER_SHARD = 8;
 export const SLOTS_IN_ALL = 32;
 
 /**
- * Token `token`'s memory query, as the memory pass computes queries: the pre graph in memory mode (sliding
- * window) over the text up to it, read as a document of its own. The inspector's attention-mode pass is not
- * used: it reads the window with full attention, which is not how the memory was written or is read.
+ * Text before a token read with it. Its memory-mode query sees the last mem_chunk (64) tokens through the
+ * sliding window and 3 more through the convolution; 2,048 characters hold more than that for any real code.
  */
-export async function tokenQuery(graphs: ModelGraphs, ids: readonly number[], token: number): Promise<Float32Array> {
+const CONTEXT_CHARS = 2048;
+
+/**
+ * The memory query of the token ending at `end` in `text` (a file), as the memory pass computed it when it
+ * read the file: the pre graph in memory mode over the tokens before it in the file (from its start, after an
+ * end-of-text, when that is near). Not the inspector's pass: that reads only the window, with full attention.
+ */
+export async function tokenQuery(graphs: ModelGraphs, tokenizer: CodeTokenizer, text: string, end: number): Promise<Float32Array> {
+  const cut = end - CONTEXT_CHARS;
+  const from = cut <= 0 ? 0 : text.indexOf("\n", cut) + 1 || cut;
+  const ids = tokenizer.encode(text.slice(from, end));
   const K = graphs.config.model.mem_kdim;
-  return (await questionQueries(graphs, ids.slice(0, token + 1))).slice(token * K, (token + 1) * K);
+  return (await questionQueries(graphs, ids)).slice((ids.length - 1) * K);
 }
 
 /** queries: (rows, K) memory-mode queries of the reader's tokens; chunk: the memory's write chunk (mem_chunk). */
