@@ -43,6 +43,11 @@ if [ ! -f "$EXTENSION_DIR/dist/extension.js" ]; then
   exit 1
 fi
 
+# code-server ships no default chat agent, and without one VS Code keeps its chat view off: a stand-in
+# (test/e2e/chatHost, its proposed API enabled below) lets the participant suite reach @longlens.
+CHAT_HOST_ID="longlens-e2e.chat-host"
+cp -R "$E2E/chatHost" "$WORK/extensions/$CHAT_HOST_ID-0.0.1"
+
 # A fresh profile without the first-run distractions.
 USER_DATA_DIR="$WORK/user-data"
 mkdir -p "$USER_DATA_DIR/User"
@@ -67,7 +72,8 @@ SERVER_LOG="$WORK/code-server.log"
 # Port 0: code-server picks a free loopback port and logs it.
 setsid "$CODE_SERVER" --config "$WORK/config.yaml" --auth none --bind-addr 127.0.0.1:0 \
   --extensions-dir "$WORK/extensions" --user-data-dir "$USER_DATA_DIR" \
-  --disable-telemetry --disable-update-check --disable-workspace-trust "$WORKSPACE" >"$SERVER_LOG" 2>&1 &
+  --disable-telemetry --disable-update-check --disable-workspace-trust --enable-proposed-api "$CHAT_HOST_ID" \
+  "$WORKSPACE" >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 
 URL=""
@@ -84,11 +90,19 @@ if [ -z "$URL" ]; then
 fi
 echo "[e2e] code-server at $URL, workspace $WORKSPACE"
 
+# Every suite (or those named as arguments: `npm run test:e2e -- multiRoot`), one after another against this one
+# code-server: they share its workspace and extension host.
+WRITE=""
+SUITES=()
+for arg in "$@"; do
+  if [ "$arg" = "--write" ]; then WRITE=1; else SUITES+=("$E2E/$arg.e2e.test.ts"); fi
+done
+[ ${#SUITES[@]} -eq 0 ] && SUITES=("$E2E"/*.e2e.test.ts)
 status=0
-# Every suite, one after another against this one code-server (they share its workspace and extension host).
 LONGLENS_E2E_URL="$URL" LONGLENS_E2E_WORKSPACE="$WORKSPACE" LONGLENS_E2E_FIXTURE="$FIXTURE" \
   LONGLENS_E2E_ARTIFACTS="$ARTIFACTS" LONGLENS_E2E_LOGS="$USER_DATA_DIR/logs" \
-  node --import tsx --test --test-concurrency=1 --test-reporter=spec "$E2E"/*.e2e.test.ts || status=$?
+  LONGLENS_E2E_CODE_SERVER="$CODE_SERVER" LONGLENS_E2E_EXTENSIONS="$WORK/extensions" \
+  node --import tsx --test --test-concurrency=1 --test-reporter=spec "${SUITES[@]}" || status=$?
 if [ "$status" -ne 0 ]; then
   # The workbench's and extension host's logs say why a command did nothing or failed.
   mkdir -p "$ARTIFACTS"
@@ -96,7 +110,7 @@ if [ "$status" -ne 0 ]; then
   cp -R "$USER_DATA_DIR/logs" "$ARTIFACTS/vscode-logs" 2>/dev/null || true
   echo "[e2e] failed; screenshots and logs are in $ARTIFACTS" >&2
 fi
-if [ "$status" -eq 0 ] && [ "${1:-}" = "--write" ]; then
+if [ "$status" -eq 0 ] && [ -n "$WRITE" ]; then
   node --import tsx "$E2E/writeReadme.ts" "$ARTIFACTS" "$(grep -o '^CODE_SERVER_VERSION=[0-9.]*' "$E2E/setup.sh" | cut -d= -f2)"
 fi
 exit "$status"
