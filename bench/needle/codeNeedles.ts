@@ -16,16 +16,19 @@ const STRING_WORDS = "kestrel lantern meadow pebble thistle willow cobble junipe
 /** How many of each shape a tree gets. */
 const CONSTANT_BLOCKS = 3;
 const STRING_CONSTANTS = 2;
+const COMMENT_PAIRS = 2;
 const MULTI_VALUE_SIZES = [2, 3];
 
 interface Draw {
   pick<T>(xs: readonly T[]): T;
-  /** A number of 4-6 digits that no other needle of the tree has. */
-  value(): string;
+  /** A number of `digits` digits (default 4-6) that no other needle of the tree has. */
+  value(digits?: number): string;
   /** An adjective-noun pair no other needle of this module has used. */
   name(): [string, string];
   /** A noun that makes with `adjective` a pair not used yet (a sibling's). */
   nounFor(adjective: string): string;
+  /** Marks the pair used; false when it already was. */
+  reserve(adjective: string, noun: string): boolean;
 }
 
 function draws(random: () => number): Draw {
@@ -34,9 +37,8 @@ function draws(random: () => number): Draw {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   return {
     pick,
-    value() {
+    value(digits = 4 + Math.floor(random() * 3)) {
       for (;;) {
-        const digits = 4 + Math.floor(random() * 3);
         const v = String(10 ** (digits - 1) + Math.floor(random() * 9 * 10 ** (digits - 1)));
         if (!values.has(v)) return values.add(v), v;
       }
@@ -44,6 +46,9 @@ function draws(random: () => number): Draw {
     name() {
       const adjective = pick(ADJECTIVES);
       return [adjective, this.nounFor(adjective)];
+    },
+    reserve(adjective, noun) {
+      return !names.has(`${adjective}-${noun}`) && !!names.add(`${adjective}-${noun}`);
     },
     nounFor(adjective) {
       for (;;) {
@@ -56,6 +61,24 @@ function draws(random: () => number): Draw {
 
 const upper = (...words: string[]) => words.join("_").toUpperCase();
 const camel = (...words: string[]) => words.map((w, i) => (i === 0 ? w : w.charAt(0).toUpperCase() + w.slice(1))).join("");
+
+interface Siblings {
+  /** Each key's words (adjective, noun, setting) and value, in the order they are written. */
+  keys: { words: string[]; value: string }[];
+  /** Which of `keys` is asked for. */
+  asked: number;
+  /** A combination of the siblings' words that no key has. */
+  miss: string[];
+}
+
+/** The asked key, a sibling with another setting and one with another noun, in a random order. */
+function siblings(draw: Draw, random: () => number): Siblings {
+  const [adjective, noun] = draw.name();
+  const otherNoun = draw.nounFor(adjective);
+  const [setting, otherSetting] = shuffled([...SETTINGS], random) as [string, string];
+  const keys = shuffled([[adjective, noun, setting], [adjective, noun, otherSetting], [adjective, otherNoun, setting]], random).map((words) => ({ words, value: draw.value() }));
+  return { keys, asked: keys.findIndex((k) => k.words.join() === [adjective, noun, setting].join()), miss: [adjective, otherNoun, otherSetting] };
+}
 
 /** Inserts `lines` at line `at` (1-based) of `file`, moving the needles of `planted` below it; returns the line each one landed on. */
 async function insertLines(root: string, file: string, at: number, lines: string[], planted: PlantedNeedle[]): Promise<number[]> {
@@ -79,7 +102,8 @@ const shuffled = <T>(xs: T[], random: () => number): T[] => xs.map((x) => ({ x, 
  * Plants the code-shaped needles in files of `root`, those without a needle of `earlier` first (a small tree
  * has few files: then a file takes several, and the needles below an insertion move down with it), and
  * returns them with their questions: kinds "identifier", "identifier in words", "config", "string",
- * "multi-value" and, asking for a sibling combination that is not there, "sibling miss".
+ * "multi-value", "beside a sibling" (a comment needle next to another) and, asking for a sibling combination
+ * that is not there, "sibling miss".
  */
 export async function plantCodeNeedles(root: string, earlier: PlantedNeedle[], random: () => number): Promise<{ planted: PlantedNeedle[]; questions: NeedleQuestion[] }> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
@@ -94,40 +118,35 @@ export async function plantCodeNeedles(root: string, earlier: PlantedNeedle[], r
   const atRandomLine = async (file: string) => 1 + Math.floor(random() * (await readFile(path.join(root, file), "utf8")).split("\n").length);
   const insert = (file: string, at: number, lines: string[]) => insertLines(root, file, at, lines, [...earlier, ...planted]);
 
-  // Constants: the asked name, a sibling with another setting, a sibling with another noun; in a random order.
+  // Constants: the asked name and its siblings, in a random order.
   for (let b = 0; b < CONSTANT_BLOCKS; b++) {
     const file = nextFile();
-    const [adj, noun] = draw.name();
-    const otherNoun = draw.nounFor(adj);
-    const [asked, otherSetting] = shuffled([...SETTINGS], random);
-    const block = shuffled([[adj, noun, asked!], [adj, noun, otherSetting!], [adj, otherNoun, asked!]], random).map((words) => ({ words, value: draw.value() }));
-    const lines = await insert(file, await atRandomLine(file), block.map((c) => statement(file, upper(...c.words), c.value)));
-    const needles = block.map((c, i) => ({ file, line: lines[i]!, key: upper(...c.words), value: c.value }));
+    const block = siblings(draw, random);
+    const lines = await insert(file, await atRandomLine(file), block.keys.map((k) => statement(file, upper(...k.words), k.value)));
+    const needles = block.keys.map((k, i) => ({ file, line: lines[i]!, key: upper(...k.words), value: k.value }));
     planted.push(...needles);
-    const answer = needles[block.findIndex((c) => c.words.join() === [adj, noun, asked].join())]!;
+    const answer = needles[block.asked]!;
     questions.push({ kind: "identifier", key: answer.key, question: answer.key, needles: [answer] });
-    questions.push({ kind: "identifier in words", key: answer.key, question: `what is the ${adj} ${noun} ${asked}?`, needles: [answer] });
-    questions.push({ kind: "sibling miss", key: upper(adj, otherNoun, otherSetting!), question: `what is the ${adj} ${otherNoun} ${otherSetting}?`, needles: [] });
+    questions.push({ kind: "identifier in words", key: answer.key, question: `what is the ${block.keys[block.asked]!.words.join(" ")}?`, needles: [answer] });
+    questions.push({ kind: "sibling miss", key: upper(...block.miss), question: `what is the ${block.miss.join(" ")}?`, needles: [] });
   }
 
   // Config values: a YAML and a JSON file of settings, new files in folders of the tree.
   for (const format of ["yml", "json"] as const) {
     const folder = path.dirname(nextFile());
-    const [adj, noun] = draw.name();
-    const otherNoun = draw.nounFor(adj);
-    const [asked, otherSetting] = shuffled([...SETTINGS], random);
-    const keys = shuffled([[adj, noun, asked!], [adj, noun, otherSetting!], [adj, otherNoun, asked!]], random).map((words) => ({ words, value: draw.value() }));
+    const block = siblings(draw, random);
     const file = `${folder}/settings.${format}`;
+    const keyOf = (words: string[]) => (format === "yml" ? words.join("_") : camel(...words));
     const body = format === "yml"
-      ? ["# Service settings", "name: worker", ...keys.map((k) => `${k.words.join("_")}: ${k.value}`), "log_level: info", ""]
-      : ["{", '  "name": "worker",', ...keys.map((k) => `  "${camel(...k.words)}": ${k.value},`), '  "logLevel": "info"', "}", ""];
+      ? ["# Service settings", "name: worker", ...block.keys.map((k) => `${keyOf(k.words)}: ${k.value}`), "log_level: info", ""]
+      : ["{", '  "name": "worker",', ...block.keys.map((k) => `  "${keyOf(k.words)}": ${k.value},`), '  "logLevel": "info"', "}", ""];
     await mkdir(path.join(root, folder), { recursive: true });
     await writeFile(path.join(root, file), body.join("\n"));
-    const needles = keys.map((k, i) => ({ file, line: 3 + i, key: format === "yml" ? k.words.join("_") : camel(...k.words), value: k.value }));
+    const needles = block.keys.map((k, i) => ({ file, line: 3 + i, key: keyOf(k.words), value: k.value }));
     planted.push(...needles);
-    const answer = needles[keys.findIndex((k) => k.words.join() === [adj, noun, asked].join())]!;
-    questions.push({ kind: "config", key: answer.key, question: `what is the ${adj} ${noun} ${asked}?`, needles: [answer] });
-    questions.push({ kind: "sibling miss", key: `${adj}_${otherNoun}_${otherSetting}`, question: `what is the ${adj} ${otherNoun} ${otherSetting}?`, needles: [] });
+    const answer = needles[block.asked]!;
+    questions.push({ kind: "config", key: answer.key, question: `what is the ${block.keys[block.asked]!.words.join(" ")}?`, needles: [answer] });
+    questions.push({ kind: "sibling miss", key: keyOf(block.miss), question: `what is the ${block.miss.join(" ")}?`, needles: [] });
   }
 
   // String constants, asked in words.
@@ -155,6 +174,22 @@ export async function plantCodeNeedles(root: string, earlier: PlantedNeedle[], r
       planted.push(needle); // before the next insertion, which may move it
     }
     questions.push({ kind: "multi-value", key, question: `What are the special magic numbers for ${key}?`, needles });
+  }
+
+  // Comment needles two to a line pair, keys sharing no word: the first's adjective with the second's noun has
+  // every word beside a value and none on one line.
+  for (let p = 0; p < COMMENT_PAIRS; p++) {
+    const file = nextFile();
+    const first = draw.name();
+    let second = draw.name();
+    while (second[0] === first[0] || second[1] === first[1] || !draw.reserve(first[0], second[1])) second = draw.name();
+    const pair = shuffled([first, second], random).map((words) => ({ key: words.join("-"), value: draw.value(7) }));
+    const lines = await insert(file, await atRandomLine(file), pair.map((n) => needleLine(n.key, n.value)));
+    const needles = pair.map((n, i) => ({ file, line: lines[i]!, ...n }));
+    planted.push(...needles);
+    const answer = needles.find((n) => n.key === first.join("-"))!;
+    questions.push({ kind: "beside a sibling", key: answer.key, question: `what is the special magic number for the ${first.join(" ")}?`, needles: [answer] });
+    questions.push({ kind: "sibling miss", key: `${first[0]}-${second[1]}`, question: `what is the special magic number for the ${first[0]} ${second[1]}?`, needles: [] });
   }
   return { planted, questions };
 }

@@ -4,7 +4,7 @@
 import { type PlantedNeedle, needleQuestion } from "../index/heldoutTrees";
 
 /** Kinds with an answer first; bench/needle/codeNeedles.ts asks the code-shaped ones. */
-export const ANSWERED_KINDS = ["exact", "paraphrase", "multi-value", "identifier", "identifier in words", "config", "string"] as const;
+export const ANSWERED_KINDS = ["exact", "paraphrase", "multi-value", "identifier", "identifier in words", "config", "string", "beside a sibling"] as const;
 export const UNANSWERED_KINDS = ["near-miss", "absent", "sibling miss"] as const;
 export type QuestionKind = (typeof ANSWERED_KINDS)[number] | (typeof UNANSWERED_KINDS)[number];
 

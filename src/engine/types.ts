@@ -138,8 +138,8 @@ export interface NeedleCandidate {
   minLogProb: number;
   /** The place's memory votes over the best place's (0 when the memory did not propose it). */
   memoryShare: number;
-  /** The share of the key terms the answer's own line names (the key check accepts its neighbours' too). */
-  keyOnLine: number;
+  /** Whether the answer's own line names every key term (the key check accepts its neighbours' too). */
+  keyOnLine: boolean;
   /** The answer's values found beside the key in the text the model read ([] when none is). */
   values: string[];
   /** Whether the answer's values are in the text the model read. */

@@ -7,6 +7,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { NEEDLE_RULE } from "../../src/engine/answer/needleRule";
 import { needlePrompt } from "../../src/engine/answer/needlePrompt";
 import type { NeedleResult } from "../../src/engine/types";
 import { Workspace } from "../../src/engine/workspace";
@@ -53,6 +54,9 @@ describe("needle answered by the model", () => {
     await plant(tree, "localeData/index.js", 12, "// One of the special magic numbers for amber-quarry is: 2718281.");
     await plant(tree, "relativeTime/index.js", 40, "// One of the special magic numbers for amber-quarry is: 3141592.");
     await plant(tree, "objectSupport/index.js", 15, "const QUIET_RIVER_MAGIC = 7364519;");
+    // Siblings: every word of "the plum harbor" is beside both values here, and on neither line.
+    await plant(tree, "badMutable/index.js", 10, "// One of the special magic numbers for plum-canyon is: 6150273.");
+    await plant(tree, "badMutable/index.js", 11, "// One of the special magic numbers for ruby-harbor is: 2406918.");
     ws = await Workspace.open(tree, { storeDir: store, threads: 1 }); // one thread: the machine is shared
     await ws.index();
   });
@@ -100,6 +104,22 @@ describe("needle answered by the model", () => {
     const words = await ws.needle("what is the quiet river magic?");
     assert.deepEqual([words.answer, words.file, words.line], ["7364519", "objectSupport/index.js", 15]);
     assert.equal(await spanned(tree, words), "7364519");
+  });
+
+  // The thresholds come from the reliability table of the niah benchmark (README, bench:niah): answers at 0.9 or
+  // more were right (every one, on the fit and on the report seeds), and below the rule's threshold none was given.
+  test("confidence: high for a right answer, below the bar for a sibling's value that passes the key check", async () => {
+    for (const [question, value] of [[EXACT, "4817263"], ["what is the special magic number for the misty river?", "9092817"], ["what is the special magic number for the plum canyon?", "6150273"]]) {
+      const right = await ws.needle(question!);
+      assert.equal(right.answer, value);
+      assert.ok(right.confidence >= 0.9, `${question}: confidence ${right.confidence}`);
+    }
+    const sibling = await ws.needle("what is the special magic number for the plum harbor?");
+    const copied = sibling.candidates!.filter((c) => c.supported);
+    assert.ok(copied.length > 0, "the model copied a sibling's value (else this case tests nothing)");
+    for (const c of copied) assert.ok(c.confidence < NEEDLE_RULE.minConfidence, `${c.values.join(", ")} at ${c.file}:${c.line}: confidence ${c.confidence}`);
+    assertNoAnswer(sibling, /not sure enough/);
+    assert.ok(sibling.confidence < NEEDLE_RULE.minConfidence);
   });
 
   test("bad questions: one-line errors, or no answer with a reason", async () => {

@@ -105,7 +105,7 @@ async function readCandidate(candidate: Candidate, prompt: Prompt, inputs: Needl
     meanLogProb: 0,
     minLogProb: 0,
     memoryShare: candidate.memoryShare,
-    keyOnLine: 0,
+    keyOnLine: false,
     values: [],
     supported: false,
     confidence: 0,
@@ -145,7 +145,7 @@ async function readWindow(window: SourceWindow, prompt: Prompt, source: SourceTe
     answers.push({ answer: value, file: window.file, line: at.line, column: at.column, endColumn: at.column + (span[1] - span[0]), confidence: 0 });
   }
   const first = answers[0];
-  const keyOnLine = first ? keyCoverage(prompt.terms, source.lines(first.line, first.line)) : 0;
+  const keyOnLine = !!first && keyCoverage(prompt.terms, source.lines(first.line, first.line)) >= NEEDLE_RULE.minKeyCoverage;
   return { text, meanLogProb, minLogProb, keyOnLine, answers };
 }
 
