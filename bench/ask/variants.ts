@@ -1,9 +1,11 @@
-// Directions for #14 that cost nothing more at index time, each a further ranking fused with the shipped three
-// and fitted on the fit split (bench/ask.ts lists every one, kept or not): the chunk's path and names alone;
+// Directions for #14 that cost (next to) nothing more at index time, each a further ranking fused with BM25 and
+// the two static rankings and fitted on the fit split (bench/ask.ts lists every one, kept or not; a kept one
+// ships, as path and names did): the chunk's path and names alone (semanticSignal.ts chunkNames);
 // its doc comments alone; the shipped fusion's top 30 re-scored by their best 4-line window (at question time);
 // the question's vector moved toward its 3 nearest chunks (pseudo-relevance feedback).
 import { type SignalRanking, fuseRankings } from "../../src/engine/semantic/fuse";
 import { type SemanticChunk, SemanticIndex } from "../../src/engine/semantic/semanticIndex";
+import { chunkNames } from "../../src/engine/semantic/semanticSignal";
 import type { StaticModel } from "../../src/engine/semantic/staticModel";
 
 export const VARIANTS = {
@@ -31,7 +33,7 @@ export function variantRankings(
   candidates: number,
 ): Record<Variant, string[][]> {
   const byId = new Map(chunks.map((chunk) => [chunk.id, chunk]));
-  const names = SemanticIndex.build(model, chunks, (c) => `${c.file} ${c.symbols.join(" ")}`);
+  const names = SemanticIndex.build(model, chunks, chunkNames);
   const doc = SemanticIndex.build(model, chunks, (c) => `${c.symbols.join(" ")}\n${c.lead ?? ""}\n${c.text.split("\n").filter((l) => COMMENT.test(l)).join("\n")}`);
   const ranked = (scores: Float32Array, ids: readonly string[]): string[] =>
     [...scores.keys()].sort((a, b) => scores[b]! - scores[a]!).slice(0, candidates).map((row) => ids[row]!);

@@ -23,7 +23,7 @@ export function indexText(result: IndexResult): string {
 export function askText(result: AskResult): string {
   if (result.hits.length === 0) return "no matches\n";
   return result.hits
-    .map((hit) => `${printable(hit.file)}:${hit.startLine}-${hit.endLine}  ${hit.score.toFixed(2)}\n    ${printable(firstLine(hit.snippet))}\n`)
+    .map((hit) => `${printable(hit.file)}:${hit.startLine}-${hit.endLine}  ${hit.score.toFixed(2)}  ${hit.sources.join("+")}\n    ${printable(firstLine(hit.snippet))}\n`)
     .join("");
 }
 

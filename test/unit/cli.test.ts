@@ -80,7 +80,7 @@ describe("longlens CLI", () => {
     const fresh = path.join(temp, "fresh-store");
     const run = await cli(["ask", sample, "send a reminder email", "--store", fresh]);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^src\/mailer\.go:\d+-\d+ {2}[\d.]+\n {4}\S/);
+    assert.match(run.stdout, /^src\/mailer\.go:\d+-\d+ {2}[\d.]+ {2}[a-z+]+\n {4}\S/);
   });
 
   test("inspect --json shows the tokens of the chosen lines", async () => {

@@ -115,6 +115,10 @@ test("ask --json over an index with the memory: hits the memory voted for list i
     const weights = memory!.slots.map((slot) => slot.weight);
     assert.deepEqual(weights, [...weights].sort((a, b) => b - a), "strongest slots first");
   }
+  // The terminal output names each hit's sources too.
+  const text = await cli(["ask", sample, "compute the late fee of an overdue invoice", "--store", storeDir, "--top", "10"]);
+  const cited = voted[0]!;
+  assert.ok(text.stdout.split("\n").some((line) => line.startsWith(`${cited.file}:${cited.startLine}-${cited.endLine} `) && line.endsWith(cited.sources.join("+"))), text.stdout);
 });
 
 test("the semantic vectors are a file of the generation: ranked as if built, kept for unchanged chunks, rebuilt in memory when damaged", async (t) => {

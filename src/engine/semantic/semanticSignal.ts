@@ -24,9 +24,15 @@ export function chunkHead(chunk: SemanticChunk): string {
   return `${chunk.file} ${chunk.symbols.join(" ")}\n${chunk.lead ?? ""}\n${chunk.text.split("\n").slice(0, HEAD_LINES).join("\n")}`;
 }
 
+/** A chunk's path and the names it defines alone: a ranking that neither body nor comments can dilute. */
+export function chunkNames(chunk: SemanticChunk): string {
+  return `${chunk.file} ${chunk.symbols.join(" ")}`;
+}
+
 interface Built {
   enriched: SemanticIndex;
   head: SemanticIndex;
+  names: SemanticIndex;
 }
 
 /** The store generation the signal ranks over. */
@@ -55,11 +61,12 @@ export class SemanticSignal {
         this.builtFor = undefined; // a failed build is retried by the next question
       });
     }
-    const { enriched, head } = await this.built;
+    const { enriched, head, names } = await this.built;
     const { weights } = ASK_SIGNALS;
     return [
       { source: "semantic", weight: weights.enriched, ids: enriched.search(question, SIGNAL_CANDIDATES).map((r) => r.id) },
       { source: "semantic", weight: weights.head, ids: head.search(question, SIGNAL_CANDIDATES).map((r) => r.id) },
+      { source: "semantic", weight: weights.names, ids: names.search(question, SIGNAL_CANDIDATES).map((r) => r.id) },
     ];
   }
 
@@ -77,7 +84,7 @@ export class SemanticSignal {
     }
     const previous = await this.stored(model, previousFiles);
     const built = previous ? await updated(model, previous, layout, files) : await build(model, layout, files);
-    const data = encodeSemantic(model.digest, model.dims, model.vocab, { enriched: built.enriched.parts, head: built.head.parts });
+    const data = encodeSemantic(model.digest, model.dims, model.vocab, { enriched: built.enriched.parts, head: built.head.parts, names: built.names.parts });
     return [{ name: SEMANTIC_FILE, optional: true, write: (target) => writeFile(target, data, { mode: 0o600 }) }];
   }
 
@@ -107,13 +114,18 @@ export class SemanticSignal {
     const set = await readSemantic(extraFiles?.get(SEMANTIC_FILE), model.digest);
     const enriched = set?.enriched && SemanticIndex.restore(model, set.enriched);
     const head = set?.head && SemanticIndex.restore(model, set.head);
-    return enriched && head ? { enriched, head } : undefined;
+    const names = set?.names && SemanticIndex.restore(model, set.names);
+    return enriched && head && names ? { enriched, head, names } : undefined;
   }
 }
 
 async function build(model: StaticModel, layout: StoreLayout, files: readonly CatalogFile[]): Promise<Built> {
   const chunks = await storeChunks(layout, files);
-  return { enriched: SemanticIndex.build(model, chunks, enrichedText), head: SemanticIndex.build(model, chunks, chunkHead) };
+  return {
+    enriched: SemanticIndex.build(model, chunks, enrichedText),
+    head: SemanticIndex.build(model, chunks, chunkHead),
+    names: SemanticIndex.build(model, chunks, chunkNames),
+  };
 }
 
 /** The previous vectors of chunks still there, and the new chunks embedded; a full build when too many are new. */
@@ -125,5 +137,9 @@ async function updated(model: StaticModel, previous: Built, layout: StoreLayout,
   const wanted = new Set(added);
   const chunks = (await storeChunks(layout, files.filter((file) => file.chunkIds.some((id) => wanted.has(id))))).filter((chunk) => wanted.has(chunk.id));
   const keep = new Set(ids);
-  return { enriched: previous.enriched.updated(keep, chunks, enrichedText), head: previous.head.updated(keep, chunks, chunkHead) };
+  return {
+    enriched: previous.enriched.updated(keep, chunks, enrichedText),
+    head: previous.head.updated(keep, chunks, chunkHead),
+    names: previous.names.updated(keep, chunks, chunkNames),
+  };
 }
