@@ -1,7 +1,10 @@
 // The Hits view: the last question's ranked hits with file:line links, score bars, which sources found each,
-// snippets, and the memory slots once the memory pass provides them. Up/Down move, Enter or a click opens.
-import type { HitRow, HitsData, PanelState } from "../../src/shared/messages";
+// snippets, and the memory slots the question read (each a link to the code that wrote it). Up/Down move,
+// Enter or a click opens.
+import type { HitRow, HitsData, PanelState, SlotChoice } from "../../src/shared/messages";
 import { h, render, showMessage } from "./lib/dom";
+import { highlighted } from "./lib/highlight";
+import { memoryContent } from "./lib/memoryView";
 import { onNotification, request, savedState, saveState } from "./lib/rpc";
 import "./lib/panel.css";
 
@@ -15,12 +18,25 @@ const SNIPPET_LINES = 6;
 /** Three significant digits: fused scores (reciprocal ranks) are small numbers that differ late. */
 const formatScore = (score: number) => (Math.abs(score) >= 100 ? score.toFixed(0) : score.toPrecision(3));
 
+/** The hits shown and their memory section: a second notification that only adds the memory updates just that. */
+let shown: { key: string; memory: HTMLElement } | undefined;
+
+const openWriter = (choice: SlotChoice) => void request("hits/openWriter", choice).catch(() => undefined);
+
 function apply(state: PanelState<HitsData>): void {
+  const previous = shown;
+  shown = undefined;
   if (state.status !== "ready") {
     showMessage(state.message, state.status === "error" ? "error" : "info");
     return;
   }
   const { question, hits } = state.data;
+  const key = JSON.stringify({ question, hits });
+  if (previous?.key === key) {
+    previous.memory.replaceChildren(memoryContent(state.data.memory, openWriter));
+    shown = previous;
+    return;
+  }
   if (hits.length === 0) {
     showMessage(`No hits for “${question}”.`, "info");
     return;
@@ -28,7 +44,13 @@ function apply(state: PanelState<HitsData>): void {
   const best = Math.max(...hits.map((hit) => hit.score), 1e-9);
   const items = hits.map((hit, index) => hitItem(hit, index, hits.length, best));
   const list = h("ol", { class: "hits", role: "listbox", "aria-label": `Hits for ${question}` }, ...items);
-  render(h("header", {}, h("h1", {}, `Hits for “${question}”`), h("p", { class: "summary" }, `${hits.length} ranked hits · Enter or click opens one`)), list);
+  const memory = h("div", {}, memoryContent(state.data.memory, openWriter));
+  render(
+    h("header", {}, h("h1", {}, `Hits for “${question}”`), h("p", { class: "summary" }, `${hits.length} ranked hits · Enter or click opens one`)),
+    list,
+    h("section", { class: "memory", "aria-label": "Memory slots the question read" }, h("h2", {}, "Memory"), memory),
+  );
+  shown = { key, memory };
   const saved = savedState<Saved>();
   let focused = saved.question === question && saved.focused !== undefined && saved.focused < hits.length ? saved.focused : 0;
   const focus = (index: number, move = true) => {
@@ -75,11 +97,7 @@ function hitItem(hit: HitRow, index: number, count: number, best: number): HTMLL
     h("div", { class: "where" }, h("span", { class: "link" }, where), h("span", { class: "score" }, formatScore(hit.score))),
     h("div", { class: "bar", "aria-hidden": "true" }, fill),
     h("div", { class: "sources" }, ...hit.sources.map((source) => h("span", { class: `chip ${source}` }, source))),
-    h("pre", { class: "snippet" }, snippet),
-    hit.memory?.length
-      ? h("ul", { class: "memory", "aria-label": "Memory slots read" },
-          ...hit.memory.map((slot) => h("li", {}, `slot ${slot.slot} · weight ${slot.weight.toFixed(3)} · ${slot.writes} writes${slot.writer ? ` · written at ${slot.writer.file}:${slot.writer.line}` : ""}`)))
-      : null,
+    h("pre", { class: "snippet" }, ...highlighted(snippet, hit.file)),
   );
 }
 

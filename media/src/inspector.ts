@@ -1,10 +1,12 @@
 // The Attention Inspector webview: a layer x head grid of pooled attention maps, the chosen head large with
-// token labels and hover values, and the window's tokens: pick one to see what it attends to.
+// token labels and hover values, and the window's tokens: pick one to see what it attends to and which memory
+// slots it reads (or show the last question's), each linked to the code that wrote it.
 import type { InspectResult, InspectVariant } from "../../src/shared/inspectData";
-import type { InspectorData, InspectTarget, PanelState } from "../../src/shared/messages";
+import type { InspectorData, InspectTarget, PanelState, Params } from "../../src/shared/messages";
 import { unpack } from "../../src/shared/packed";
 import { h, render, showMessage, tokenLabel } from "./lib/dom";
 import { drawMap, sizeCanvas } from "./lib/heatmap";
+import { memoryContent } from "./lib/memoryView";
 import { onNotification, request, savedState, saveState } from "./lib/rpc";
 import { css, palette } from "./lib/theme";
 import { tokenStrip, type TokenStrip } from "./lib/tokenStrip";
@@ -27,7 +29,9 @@ interface View {
   /** [layers, heads, tokens] rows of `token`. */
   rows?: Float32Array;
   strip: TokenStrip;
-  elements: { grid: HTMLCanvasElement; head: HTMLCanvasElement; tip: HTMLElement; attended: HTMLOListElement; status: HTMLElement; timing: HTMLElement };
+  elements: { grid: HTMLCanvasElement; head: HTMLCanvasElement; tip: HTMLElement; attended: HTMLOListElement; status: HTMLElement; timing: HTMLElement; memory: HTMLElement };
+  /** Memory reads asked so far: only the latest one's answer is shown. */
+  memoryReads: number;
   /** Hovered or keyboard-chosen cell of the large view [query bin, key bin]. */
   cursor?: [number, number];
 }
@@ -96,6 +100,9 @@ function build(data: InspectorData, layer: number, head: number): View {
   const attended = h("ol", { class: "attended", "aria-label": "What the chosen token attends to most" });
   const status = h("p", { class: "status", role: "status" });
   const timing = h("p", { class: "timing" });
+  const memory = h("div", { "aria-live": "polite" }, h("p", { class: "message info" }, "Pick a token to see the memory slots it reads, or show the last question's."));
+  const lastQuestion = h("button", { type: "button" }, "Show the last question's memory reads");
+  lastQuestion.addEventListener("click", () => void readMemory({ lastQuestion: true }));
   const T = result.tokens.length;
   const strip = tokenStrip(result.tokens, "Tokens of the window: arrows move, Enter shows what a token attends to", (i) => void pick(i));
   render(
@@ -113,9 +120,13 @@ function build(data: InspectorData, layer: number, head: number): View {
     ),
     h("section", { class: "tokens", "aria-label": "Tokens" }, h("h2", {}, "Tokens"), strip.element),
     h("section", { "aria-label": "Attended tokens" }, h("h2", { id: "attended-title" }, "Pick a token"), attended),
+    h("section", { class: "memory", "aria-label": "Memory slots read" }, h("h2", {}, "Memory"), h("div", { class: "toolbar" }, lastQuestion), memory),
     timing,
   );
-  const v: View = { data, result, maps: unpack(result.attention.maps), layer, head, strip, elements: { grid, head: headCanvas, tip, attended, status, timing } };
+  const v: View = {
+    data, result, maps: unpack(result.attention.maps), layer, head, strip, memoryReads: 0,
+    elements: { grid, head: headCanvas, tip, attended, status, timing, memory },
+  };
   wireGrid(v);
   wireHead(v);
   return v;
@@ -336,6 +347,7 @@ async function pick(token: number): Promise<void> {
   v.strip.activate(token);
   persist();
   redraw();
+  void readMemory({ token });
   try {
     const answer = await request("inspector/rows", { token });
     if (view !== v || v.token !== answer.token) return; // a later pick won
@@ -344,6 +356,22 @@ async function pick(token: number): Promise<void> {
     decorate();
   } catch (error) {
     v.elements.status.textContent = (error as Error).message;
+  }
+}
+
+/** Shows the memory slots a token or the last question reads (the host answers with the reason when none can be). */
+async function readMemory(reader: Params<"inspector/memory">): Promise<void> {
+  if (!view) return;
+  const v = view;
+  const read = ++v.memoryReads;
+  v.elements.memory.replaceChildren(memoryContent(undefined, () => undefined));
+  const open = (choice: Params<"inspector/openWriter">) =>
+    void request("inspector/openWriter", choice).catch((error: Error) => (v.elements.status.textContent = error.message));
+  try {
+    const state = await request("inspector/memory", reader);
+    if (view === v && read === v.memoryReads) v.elements.memory.replaceChildren(memoryContent(state, open));
+  } catch (error) {
+    if (view === v && read === v.memoryReads) v.elements.memory.replaceChildren(memoryContent({ reason: (error as Error).message }, open));
   }
 }
 

@@ -18,7 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const statusBar = new IndexStatusBar();
   const workspaces = new FolderWorkspaces(context);
   context.subscriptions.push(output, statusBar, workspaces);
-  const hits = new HitsView(context.extensionUri, output);
+  const hits = new HitsView(context.extensionUri, output, workspaces);
   const services = { output, workspaces, indexer: new Indexer(output, statusBar), statusBar, hits };
 
   registerIndexCommand(context, services);

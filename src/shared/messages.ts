@@ -1,6 +1,6 @@
 // The one protocol between the extension and its webviews, imported by both sides: each request is
 // "namespace/verb" -> [params, result]; each notification (extension -> webview) is "namespace/verb" -> params.
-import type { InspectResult, InspectVariant, MemorySlotRead } from "./inspectData";
+import type { InspectResult, InspectVariant, MemoryView } from "./inspectData";
 import type { Packed } from "./packed";
 
 /** What a panel shows: a document's lines, as the panel serializer stores it to restore after a reload. */
@@ -24,6 +24,15 @@ export interface InspectorData {
   postedAt?: number;
 }
 
+/** The memory view of a panel: the slots a token or question read, or why none could be read. */
+export type MemoryState = { view: MemoryView } | { reason: string };
+
+/** A slot of the memory view shown: the view's shard `shard`, its slot `slot` (indices into the lists). */
+export interface SlotChoice {
+  shard: number;
+  slot: number;
+}
+
 /** One hit of the last question, as the Hits view lists it. */
 export interface HitRow {
   /** Workspace-relative path, forward slashes. */
@@ -34,13 +43,13 @@ export interface HitRow {
   snippet: string;
   /** Which signals found it: "lexical", "memory", "semantic", ... */
   sources: string[];
-  /** The memory slots the question read for this hit, once the memory pass provides them. */
-  memory?: MemorySlotRead[];
 }
 
 export interface HitsData {
   question: string;
   hits: HitRow[];
+  /** The slots the question read in the memory of the top hit's folder; absent while they are read. */
+  memory?: MemoryState;
 }
 
 export interface Requests {
@@ -54,12 +63,18 @@ export interface Requests {
   "inspector/decorate": [{ token: number; keys: [number, number][] } | null, null];
   /** Save the current view as PNG (a data: URL from the canvas) or the data as JSON; returns the saved path. */
   "inspector/export": [{ format: "png"; dataUrl: string } | { format: "json"; selection: { layer: number; head: number; token?: number } }, { saved?: string }];
+  /** The memory slots a token of the window reads, or those the last question asked (Ask, @longlens) read. */
+  "inspector/memory": [{ token: number } | { lastQuestion: true }, MemoryState];
+  /** Open in the editor the code that last wrote a slot of the memory view shown. */
+  "inspector/openWriter": [SlotChoice, null];
   "folding/ready": [null, PanelState<InspectorData>];
   /** Dim in the editor the tokens this head folds away (null: stop dimming). */
   "folding/dim": [{ layer: number; head: number } | null, null];
   "hits/ready": [null, PanelState<HitsData>];
   /** Open hit `index` of the list at its lines. */
   "hits/open": [{ index: number }, null];
+  /** Open in the editor the code that last wrote a slot of the question's memory view. */
+  "hits/openWriter": [SlotChoice, null];
 }
 
 export interface Notifications {

@@ -2,7 +2,9 @@
 import * as vscode from "vscode";
 import type { Hit } from "../../engine";
 import type { HitsData, PanelState } from "../../shared/messages";
+import type { FolderWorkspaces } from "../folderWorkspaces";
 import { revealLines } from "../questionFlow";
+import { openWriter, readFolderMemory, type FolderMemory } from "./folderMemory";
 import { MessageHost } from "./messageHost";
 import { webviewHtml, webviewOptions } from "./webviewHtml";
 
@@ -11,12 +13,16 @@ export class HitsView implements vscode.WebviewViewProvider, vscode.Disposable {
 
   private state: PanelState<HitsData> = { status: "loading", message: "Ask a question (LongLens: Ask the Codebase) to list its hits here." };
   private uris: vscode.Uri[] = [];
-  private host?: MessageHost<"hits/ready" | "hits/open">;
+  private host?: MessageHost<"hits/ready" | "hits/open" | "hits/openWriter">;
+  private memory: FolderMemory | undefined;
+  /** Bumped per question, so a slow memory read of an earlier one is dropped. */
+  private shown = 0;
   private readonly registration: vscode.Disposable;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly output: vscode.OutputChannel,
+    private readonly workspaces: FolderWorkspaces,
   ) {
     this.registration = vscode.window.registerWebviewViewProvider(HitsView.viewType, this);
   }
@@ -33,6 +39,22 @@ export class HitsView implements vscode.WebviewViewProvider, vscode.Disposable {
       sources: [...hit.sources],
     }));
     this.state = { status: "ready", data: { question, hits: rows } };
+    this.memory = undefined;
+    this.host?.notify("hits/show", this.state);
+    if (hits[0]) void this.showMemory(++this.shown, question, hits[0].uri);
+  }
+
+  /** The last question asked, if any (the inspector shows what it reads). */
+  get lastQuestion(): string | undefined {
+    return this.state.status === "ready" ? this.state.data.question : undefined;
+  }
+
+  /** Then the slots the question reads in the memory of the top hit's folder. */
+  private async showMemory(shown: number, question: string, uri: vscode.Uri): Promise<void> {
+    const memory = await readFolderMemory(this.workspaces, uri, { question });
+    if (shown !== this.shown || this.state.status !== "ready") return;
+    this.memory = memory;
+    this.state = { status: "ready", data: { ...this.state.data, memory: memory.state } };
     this.host?.notify("hits/show", this.state);
   }
 
@@ -48,6 +70,7 @@ export class HitsView implements vscode.WebviewViewProvider, vscode.Disposable {
         if (uri && hit) await revealLines(uri, hit.startLine, hit.endLine);
         return null;
       },
+      "hits/openWriter": async (choice) => openWriter(this.memory, choice),
     }, this.output);
     view.onDidDispose(() => {
       this.host?.dispose();

@@ -2,7 +2,9 @@
 // head view and the window's tokens; a click on a token shows what it attends to, here and in the editor.
 import { writeFile } from "node:fs/promises";
 import * as vscode from "vscode";
+import { LongLensError, type MemoryReader } from "../../engine";
 import type { InspectorData, PanelState, Params, Result } from "../../shared/messages";
+import { openWriter, readFolderMemory, type FolderMemory } from "./folderMemory";
 import { inspect, requestFromTarget, storedTarget, type InspectRequest } from "./inspection";
 import { MessageHost } from "./messageHost";
 import type { PanelDeps } from "./panelDeps";
@@ -13,10 +15,13 @@ export class InspectorPanel {
   static currentPanel: InspectorPanel | undefined;
 
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly host: MessageHost<"inspector/ready" | "inspector/variant" | "inspector/rows" | "inspector/decorate" | "inspector/export">;
+  private readonly host: MessageHost<"inspector/ready" | "inspector/variant" | "inspector/rows" | "inspector/decorate" | "inspector/export" | "inspector/memory" | "inspector/openWriter">;
   private state: PanelState<InspectorData> = { status: "loading", message: "Running the model…" };
   /** Bumped per load, so a slow earlier load cannot overwrite a later one. */
   private loads = 0;
+  /** The memory view last answered (its slots are what openWriter's indices point into), and reads asked so far. */
+  private memory: FolderMemory | undefined;
+  private memoryReads = 0;
 
   static async createOrShow(deps: PanelDeps, request: InspectRequest): Promise<void> {
     if (InspectorPanel.currentPanel) {
@@ -63,6 +68,8 @@ export class InspectorPanel {
         return null;
       },
       "inspector/export": async (params) => this.export(params),
+      "inspector/memory": async (params) => this.readMemory(params),
+      "inspector/openWriter": async (choice) => openWriter(this.memory, choice),
     }, deps.output);
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     this.disposables.push(this.host);
@@ -76,6 +83,27 @@ export class InspectorPanel {
     if (load === this.loads) this.show(state, notify);
     if (state.status === "ready") this.panel.title = `Attention: ${state.data.target.label}`;
     return state;
+  }
+
+  /** A token's reads (its query as the memory pass computed it, from the document's text), or the last question's. */
+  private async readMemory(params: Params<"inspector/memory">): Promise<Result<"inspector/memory">> {
+    const { target, result } = this.ready();
+    const question = this.deps.hits.lastQuestion;
+    let reader: MemoryReader;
+    if ("token" in params) {
+      const token = result.tokens[params.token];
+      if (!token) throw new LongLensError(`The window has no token ${params.token}.`);
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(target.uri));
+      reader = { text: document.getText(), start: token.start, end: token.end, token: params.token };
+    } else if (question !== undefined) {
+      reader = { question };
+    } else {
+      return { reason: "No question asked yet: ask one (LongLens: Ask the Codebase, or @longlens) to see what it reads here." };
+    }
+    const read = ++this.memoryReads;
+    const memory = await readFolderMemory(this.deps.workspaces, vscode.Uri.parse(target.uri), reader);
+    if (read === this.memoryReads) this.memory = memory;
+    return memory.state;
   }
 
   private show(state: PanelState<InspectorData>, notify = true): void {

@@ -1,6 +1,8 @@
 // What the LongLens panels share, created once when the extension activates.
 import type * as vscode from "vscode";
 import type { Inspector } from "../../engine";
+import type { FolderWorkspaces } from "../folderWorkspaces";
+import type { HitsView } from "./hitsView";
 import type { TokenDecorations } from "./tokenDecorations";
 
 export interface PanelDeps {
@@ -9,4 +11,8 @@ export interface PanelDeps {
   /** The engine's inspector: its graphs stay loaded while the extension runs. */
   inspector: Inspector;
   decorations: TokenDecorations;
+  /** Whose memory the panels read: the folder of the document shown. */
+  workspaces: FolderWorkspaces;
+  /** The Hits view, which knows the last question asked. */
+  hits: HitsView;
 }

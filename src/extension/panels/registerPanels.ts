@@ -13,7 +13,7 @@ import { TokenDecorations } from "./tokenDecorations";
 /** How long after activation the inspector's graphs load in the background (after the startup index). */
 const PRELOAD_AFTER_MS = 10_000;
 
-export function registerPanels(context: vscode.ExtensionContext, { output, hits, indexer }: Services): void {
+export function registerPanels(context: vscode.ExtensionContext, { output, hits, indexer, workspaces }: Services): void {
   // Freed after two idle minutes: a loaded 2,000-token run holds about a gigabyte in the extension host.
   const inspector = new Inspector(undefined, { releaseAfterMs: 120_000 });
   // The first open then runs the model at once. A failure here (model files missing) is left for that open to
@@ -22,7 +22,7 @@ export function registerPanels(context: vscode.ExtensionContext, { output, hits,
   context.subscriptions.push({ dispose: () => clearTimeout(preload) });
   const decorations = new TokenDecorations();
   context.subscriptions.push(decorations, { dispose: () => void inspector.dispose() });
-  const deps: PanelDeps = { extensionUri: context.extensionUri, output, inspector, decorations };
+  const deps: PanelDeps = { extensionUri: context.extensionUri, output, inspector, decorations, workspaces, hits };
 
   registerCommand(context, output, "longlens.openInspector", () => InspectorPanel.createOrShow(deps, requestFromEditor("longlens")));
   registerCommand(context, output, "longlens.showFolding", () => FoldingPanel.createOrShow(deps, requestFromEditor("longlens")));
