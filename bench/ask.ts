@@ -175,15 +175,15 @@ async function measureSet(set: QuestionSet, tools: Tools, log: (line: string) =>
   add(`BM25, top ${RERANK} re-ranked by MiniLM (nothing embedded at index time)`, { ...reranked(bm25, queries, (id) => richOf.get(id)!, RERANK), ms: rerankMs.ms }, lexicalCost, liveNote);
 
   // Static embeddings distilled from MiniLM: an index costs one WordPiece pass and a sum per chunk.
-  const build = (text: (chunk: SemanticChunk) => string): { index: SemanticIndex; cost: number } => {
+  const build = async (text: (chunk: SemanticChunk) => string): Promise<{ index: SemanticIndex; cost: number }> => {
     const started = process.cpuUsage();
-    const index = SemanticIndex.build(model, chunks, text);
+    const index = await SemanticIndex.build(model, chunks, text);
     return { index, cost: perK(cpuSince(started)) };
   };
   const search = async (built: { index: SemanticIndex }): Promise<Answers> => timed(questions, (q) => built.index.search(q, CANDIDATES).map((r) => r.id));
-  const plain = build((chunk) => chunk.text);
-  const rich = build(enrichedText);
-  const head = build(chunkHead);
+  const plain = await build((chunk) => chunk.text);
+  const rich = await build(enrichedText);
+  const head = await build(chunkHead);
   add("static (distilled from MiniLM), chunk text", await search(plain), lexicalCost + plain.cost);
   const staticRich = await search(rich);
   const staticHead = await search(head);
@@ -204,7 +204,7 @@ async function measureSet(set: QuestionSet, tools: Tools, log: (line: string) =>
     { source: "semantic" as const, ids: staticRich.ids[i]!, weight: ASK_SIGNALS.weights.enriched },
     { source: "semantic" as const, ids: staticHead.ids[i]!, weight: ASK_SIGNALS.weights.head },
   ];
-  const variants = variantRankings(model, chunks, rich.index, questions, shippedLists, CANDIDATES);
+  const variants = await variantRankings(model, chunks, rich.index, questions, shippedLists, CANDIDATES);
   const variantLists = Object.fromEntries(Object.entries(variants).map(([name, ids]) => [name, { ids, ms: [] }]));
   const fit: FitInput = { questions: set.questions, lists: { lexical: bm25, enriched: staticRich, head: staticHead, memory, ...variantLists } };
   return { result, fit, forFitted: { queries, richOf, cost: lexicalCost + rich.cost + head.cost, memoryCost }, workspace };

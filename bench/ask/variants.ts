@@ -24,21 +24,21 @@ const FEEDBACK_CHUNKS = 3;
 const FEEDBACK_SHARE = 0.5;
 
 /** Each variant's ranking of every question (ids best first, `candidates` long at most). */
-export function variantRankings(
+export async function variantRankings(
   model: StaticModel,
   chunks: readonly SemanticChunk[],
   rich: SemanticIndex,
   questions: readonly string[],
   shipped: (i: number) => SignalRanking[],
   candidates: number,
-): Record<Variant, string[][]> {
+): Promise<Record<Variant, string[][]>> {
   const byId = new Map(chunks.map((chunk) => [chunk.id, chunk]));
-  const names = SemanticIndex.build(model, chunks, chunkNames);
-  const doc = SemanticIndex.build(model, chunks, (c) => `${c.symbols.join(" ")}\n${c.lead ?? ""}\n${c.text.split("\n").filter((l) => COMMENT.test(l)).join("\n")}`);
+  const names = await SemanticIndex.build(model, chunks, chunkNames);
+  const doc = await SemanticIndex.build(model, chunks, (c) => `${c.symbols.join(" ")}\n${c.lead ?? ""}\n${c.text.split("\n").filter((l) => COMMENT.test(l)).join("\n")}`);
   const ranked = (scores: Float32Array, ids: readonly string[]): string[] =>
     [...scores.keys()].sort((a, b) => scores[b]! - scores[a]!).slice(0, candidates).map((row) => ids[row]!);
   const out: Record<Variant, string[][]> = { names: [], doc: [], lines: [], feedback: [] };
-  questions.forEach((question, i) => {
+  for (const [i, question] of questions.entries()) {
     out.names.push(names.search(question, candidates).map((r) => r.id));
     out.doc.push(doc.search(question, candidates).map((r) => r.id));
     const q = rich.embedQuestion(question);
@@ -50,7 +50,7 @@ export function variantRankings(
     }
     const best = new Map<string, number>();
     if (windows.length > 0) {
-      const scores = rich.updated(new Set(), windows, (c) => `${c.symbols.join(" ")}\n${c.text}`).scoresFor(q);
+      const scores = (await rich.updated(new Set(), windows, (c) => `${c.symbols.join(" ")}\n${c.text}`)).scoresFor(q);
       scores.forEach((score, w) => best.set(windows[w]!.id, Math.max(best.get(windows[w]!.id) ?? -Infinity, score)));
     }
     out.lines.push([...best.keys()].sort((a, b) => best.get(b)! - best.get(a)!));
@@ -61,6 +61,6 @@ export function variantRankings(
       for (let d = 0; d < moved.length; d++) moved[d]! += (FEEDBACK_SHARE * vectors[row * moved.length + d]!) / FEEDBACK_CHUNKS;
     }
     out.feedback.push(ranked(rich.scoresFor(moved), ids));
-  });
+  }
   return out;
 }

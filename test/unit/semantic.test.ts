@@ -138,7 +138,7 @@ test("the semantic vectors are a file of the generation: ranked as if built, kep
   assert.deepEqual([...stored.enriched!.ids].sort(), [...ids].sort());
   // Stored int8 vectors rank as the ones built from the chunks do.
   const question = "compute a randomized waiting period that gets longer";
-  const built = SemanticIndex.build(model, await storeChunks(layout, first.catalog.files), enrichedText).search(question, 5).map((r) => r.id);
+  const built = (await SemanticIndex.build(model, await storeChunks(layout, first.catalog.files), enrichedText)).search(question, 5).map((r) => r.id);
   const read = SemanticIndex.restore(model, stored.enriched!)!.search(question, 5).map((r) => r.id);
   assert.equal(read[0], built[0]);
   assert.ok(read.filter((id) => built.includes(id)).length >= 4, `${read} vs ${built}`);

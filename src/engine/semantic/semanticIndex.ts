@@ -11,6 +11,21 @@ export interface SemanticChunk {
   lead?: string;
 }
 
+/** Chunks embedded between two yields to the event loop: indexing in the extension host must not stall it. */
+const YIELD_EVERY = 8;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Each item's result, in order, yielding to the event loop every YIELD_EVERY items. */
+async function mapYielding<T, R>(items: readonly T[], f: (item: T) => R): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) {
+    out.push(f(item));
+    if (out.length % YIELD_EVERY === 0) await nextTurn();
+  }
+  return out;
+}
+
 /** Characters of a chunk embedded: a function's head says what it does; the rest mostly adds noise and time. */
 const EMBED_CHARS = 4_000;
 
@@ -48,14 +63,14 @@ export class SemanticIndex {
     ({ ids: this.ids, vectors: this.vectors, idf: this.idf, mean: this.mean } = parts);
   }
 
-  static build(model: StaticModel, chunks: readonly SemanticChunk[], text: (chunk: SemanticChunk) => string = enrichedText): SemanticIndex {
-    const tokens = chunks.map((chunk) => model.tokenIds(codeWords(text(chunk))));
+  static async build(model: StaticModel, chunks: readonly SemanticChunk[], text: (chunk: SemanticChunk) => string = enrichedText): Promise<SemanticIndex> {
+    const tokens = await mapYielding(chunks, (chunk) => model.tokenIds(codeWords(text(chunk))));
     const df = new Uint32Array(model.vocab);
     for (const ids of tokens) for (const id of new Set(ids)) df[id]!++;
     const idf = new Float32Array(model.vocab);
     for (let id = 0; id < model.vocab; id++) idf[id] = Math.log(1 + chunks.length / (1 + df[id]!));
     const vectors = new Float32Array(chunks.length * model.dims);
-    tokens.forEach((ids, row) => vectors.set(embedIds(model, ids, idf), row * model.dims));
+    await mapYielding([...tokens.keys()], (row) => vectors.set(embedIds(model, tokens[row]!, idf), row * model.dims));
     // Every mean of token rows shares one large direction (MiniLM's outputs are anisotropic); cosines that
     // keep it barely tell chunks apart, so the workspace's mean chunk vector is taken out of every vector.
     const mean = new Float32Array(model.dims);
@@ -74,13 +89,13 @@ export class SemanticIndex {
    * The chunks of `keep` this index holds, plus `added` embedded with this index's IDF and mean: an incremental
    * index costs its new chunks only (the statistics drift until a full build; semanticFile.ts decides when).
    */
-  updated(keep: ReadonlySet<string>, added: readonly SemanticChunk[], text: (chunk: SemanticChunk) => string): SemanticIndex {
+  async updated(keep: ReadonlySet<string>, added: readonly SemanticChunk[], text: (chunk: SemanticChunk) => string): Promise<SemanticIndex> {
     const { dims } = this;
     const rows = [...this.ids.keys()].filter((row) => keep.has(this.ids[row]!));
     const vectors = new Float32Array((rows.length + added.length) * dims);
     rows.forEach((row, i) => vectors.set(this.vectors.subarray(row * dims, (row + 1) * dims), i * dims));
-    added.forEach((chunk, i) => {
-      const vector = embedIds(this.model, this.model.tokenIds(codeWords(text(chunk))), this.idf);
+    await mapYielding([...added.keys()], (i) => {
+      const vector = embedIds(this.model, this.model.tokenIds(codeWords(text(added[i]!))), this.idf);
       vectors.set(centre(vector, this.mean), (rows.length + i) * dims);
     });
     const ids = [...rows.map((row) => this.ids[row]!), ...added.map((chunk) => chunk.id)];

@@ -122,9 +122,9 @@ export class SemanticSignal {
 async function build(model: StaticModel, layout: StoreLayout, files: readonly CatalogFile[]): Promise<Built> {
   const chunks = await storeChunks(layout, files);
   return {
-    enriched: SemanticIndex.build(model, chunks, enrichedText),
-    head: SemanticIndex.build(model, chunks, chunkHead),
-    names: SemanticIndex.build(model, chunks, chunkNames),
+    enriched: await SemanticIndex.build(model, chunks, enrichedText),
+    head: await SemanticIndex.build(model, chunks, chunkHead),
+    names: await SemanticIndex.build(model, chunks, chunkNames),
   };
 }
 
@@ -138,8 +138,8 @@ async function updated(model: StaticModel, previous: Built, layout: StoreLayout,
   const chunks = (await storeChunks(layout, files.filter((file) => file.chunkIds.some((id) => wanted.has(id))))).filter((chunk) => wanted.has(chunk.id));
   const keep = new Set(ids);
   return {
-    enriched: previous.enriched.updated(keep, chunks, enrichedText),
-    head: previous.head.updated(keep, chunks, chunkHead),
-    names: previous.names.updated(keep, chunks, chunkNames),
+    enriched: await previous.enriched.updated(keep, chunks, enrichedText),
+    head: await previous.head.updated(keep, chunks, chunkHead),
+    names: await previous.names.updated(keep, chunks, chunkNames),
   };
 }
