@@ -7,6 +7,7 @@ import { describeError, LongLensError } from "../src/engine/errors";
 import { askBench } from "./ask";
 import { indexBench } from "./index/indexBench";
 import { niahBench } from "./needle/niah";
+import { resourceBench } from "./resources/resourceBench";
 import { walkBench } from "./walk";
 
 type Bench = (args: string[]) => Promise<string>;
@@ -41,13 +42,14 @@ const BENCHES: Record<string, Bench> = {
   niah: niahBench,
   ask: askBench,
   index: indexBench,
+  resources: resourceBench,
   // These two write their section of models/README.md themselves (--write, or --render from their JSON).
   "model-card": pythonBench("model_card.py"),
   retrieval: pythonBench("retrieval.py", "requirements-bench.txt"),
 };
 
 /** Benchmarks whose report has a section in README.md. */
-const README_SECTIONS = new Set(["walk", "ask", "index", "niah"]);
+const README_SECTIONS = new Set(["walk", "ask", "index", "niah", "resources"]);
 
 /** Replaces the text between <!-- bench:NAME:start --> and <!-- bench:NAME:end --> in README.md. */
 async function writeReadmeSection(name: string, report: string): Promise<void> {
