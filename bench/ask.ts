@@ -226,7 +226,7 @@ function addVariants(measured: readonly Measured[], base: Fitted): Fitted {
     const fitted = fitFusion(fits, ["enriched", "head", variant]);
     const kept = fitted.fitMrr5 > base.fitMrr5 + MIN_FIT_GAIN;
     if (kept && fitted.fitMrr5 > shipped.fitMrr5) shipped = fitted;
-    const note = `fit MRR@5 ${fitted.fitMrr5} against ${shipped.fitMrr5} without: ${kept ? "kept" : "not kept"}, weight ${fitted.weights[variant]}`;
+    const note = `fit MRR@5 ${fitted.fitMrr5} against ${base.fitMrr5} without: ${kept ? "kept" : "not kept"}, weight ${fitted.weights[variant]}`;
     for (const { result, fit, forFitted: later } of measured) {
       result.systems.set(`fitted fusion + ${VARIANTS[variant]}`, { answers: fusedWith(fit, fitted), cost: later.cost, note });
     }
