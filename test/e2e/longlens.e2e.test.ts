@@ -1,13 +1,14 @@
 // End to end: the built extension inside a real VS Code (code-server), used through its UI from headless
 // Chromium. Started by test/e2e/run.sh, which passes the server URL and the workspace copy in the environment.
 import assert from "node:assert/strict";
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { after, before, describe, it } from "node:test";
-import { chromium, type Browser, type Frame, type Page } from "playwright-core";
+import { after, before, describe } from "node:test";
+import type { Browser, Frame, Page } from "playwright-core";
 import { indexRuns, outputChannelText, recordMeasured } from "./measured";
-import { UI_TIMEOUT_MS, Workbench } from "./workbench";
+import { listFiles, openWorkbench, requiredEnv, steps } from "./suite";
+import { UI_TIMEOUT_MS, type Workbench } from "./workbench";
 
 const serverUrl = requiredEnv("LONGLENS_E2E_URL");
 const workspace = requiredEnv("LONGLENS_E2E_WORKSPACE");
@@ -37,21 +38,6 @@ const NEEDLE_FILE = "src/limits.ts";
 const NEEDLE_TEXT = "// Limits the scheduler enforces.\n// One of the special magic numbers for misty-harbor is: 4817263.\nexport const MAX_JOBS = 16;\n";
 const NEEDLE_QUESTION = "what is the special magic number for the misty harbor?";
 const NEEDLE_ANSWER = "4817263";
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run this test through \`npm run test:e2e\``);
-  return value;
-}
-
-/** Relative paths of every file under `root`, sorted. */
-async function listFiles(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => !entry.isDirectory())
-    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
-    .sort();
-}
 
 /**
  * The inspector's own account of opening (its footer's data attributes): command to drawn map, and its parts:
@@ -90,7 +76,6 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
   let browser: Browser;
   let page: Page;
   let workbench: Workbench;
-  let failed = false;
 
   /** A screenshot for the README, kept in the repository (`clip` keeps it small where the rest says nothing). */
   async function snapshot(name: string, clip?: { x: number; y: number; width: number; height: number }): Promise<void> {
@@ -103,19 +88,7 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
     await page.screenshot({ path: path.join(artifacts, `${name}.png`) }).catch(() => undefined);
   }
 
-  /** One user-visible step; after a failure the rest are skipped (they would only time out), with a screenshot. */
-  function step(name: string, timeout: number, body: () => Promise<void>): void {
-    it(name, { timeout }, async (t) => {
-      if (failed) return t.skip("an earlier step failed");
-      try {
-        await body();
-      } catch (error) {
-        failed = true;
-        await screenshot(`failed-${name.replace(/\W+/g, "-")}`);
-        throw error;
-      }
-    });
-  }
+  const step = steps(artifacts, "", () => page);
 
   const dialogs: string[] = [];
   const measured: Record<string, number> = {};
@@ -123,18 +96,12 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
   before(async () => {
     const sources = await Promise.all(HOSTILE_SOURCES.map((file) => readFile(file, "utf8")));
     await writeFile(path.join(workspace, HOSTILE_FILE), `// ${HOSTILE} in a comment: text, never markup\n${sources.join("\n")}`);
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    workbench = new Workbench(page);
-    // An alert would mean a webview ran a file's contents as markup.
+    ({ browser, page, workbench } = await openWorkbench(`${serverUrl}/?folder=${encodeURIComponent(workspace)}`));
+    // An alert would mean a webview ran a file's contents as markup (webviews open only later, from the steps).
     page.on("dialog", (dialog) => {
       dialogs.push(dialog.message());
       void dialog.dismiss();
     });
-    await page.goto(`${serverUrl}/?folder=${encodeURIComponent(workspace)}`);
   });
 
   after(async () => {
@@ -184,13 +151,7 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
   });
 
   step("Ask the Codebase lists the answer and opens it", 90_000, async () => {
-    await workbench.runCommand("LongLens: Ask the Codebase");
-    await workbench.answerInputBox("Ask the codebase", QUESTION);
-    await workbench.quickInputRow(0).filter({ hasText: /:\d+/ }).waitFor({ timeout: 60_000 });
-    const labels: string[] = [];
-    for (let index = 0; index < 3 && (await workbench.quickInputRow(index).count()) > 0; index++) {
-      labels.push((await workbench.quickInputRow(index).getAttribute("aria-label")) ?? "");
-    }
+    const labels = await workbench.askTopHits(QUESTION, 3);
     const hits = labels.map(parseHitRow);
     const rank = hits.findIndex(
       (hit) => hit?.file === ANSWER_FILE && hit.range[0] <= ANSWER_LINE && ANSWER_LINE <= hit.range[1],

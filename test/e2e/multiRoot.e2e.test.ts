@@ -7,10 +7,11 @@ import { createHash } from "node:crypto";
 import { access, cp, readdir, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { after, before, describe, it } from "node:test";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { after, before, describe } from "node:test";
+import type { Browser, Page } from "playwright-core";
 import { indexRuns, outputChannelText, recordMeasured } from "./measured";
-import { UI_TIMEOUT_MS, Workbench } from "./workbench";
+import { listFiles, openWorkbench, requiredEnv, steps } from "./suite";
+import { UI_TIMEOUT_MS, type Workbench } from "./workbench";
 
 const serverUrl = requiredEnv("LONGLENS_E2E_URL");
 const fixtureCopy = requiredEnv("LONGLENS_E2E_WORKSPACE");
@@ -26,53 +27,24 @@ const OUTSIDE_LINK = "etc-link";
 const CODE_QUESTION = "event loop stalled at most while indexing monitorEventLoopDelay";
 const CODE_ANSWER = `${CODE_NAME}/extension/indexer.ts`;
 
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run this test through \`npm run test:e2e\``);
-  return value;
-}
-
 /** Where the extension keeps a folder's store in a window's storage (src/extension/folderWorkspaces.ts). */
 const storeName = (folder: string) => createHash("sha256").update(folder).digest("hex").slice(0, 16);
-
-async function listFiles(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => !e.isDirectory()).map((e) => path.relative(root, path.join(e.parentPath, e.name))).sort();
-}
 
 describe("LongLens in a two-folder workspace (code-server)", { timeout: 420_000 }, () => {
   let browser: Browser;
   let page: Page;
   let workbench: Workbench;
-  let failed = false;
   let codeFiles: string[] = [];
   const measured: Record<string, number> = {};
 
-  function step(name: string, timeout: number, body: () => Promise<void>): void {
-    it(name, { timeout }, async (t) => {
-      if (failed) return t.skip("an earlier step failed");
-      try {
-        await body();
-      } catch (error) {
-        failed = true;
-        await page?.screenshot({ path: path.join(artifacts, `failed-multi-root-${name.replace(/\W+/g, "-")}.png`) }).catch(() => undefined);
-        throw error;
-      }
-    });
-  }
+  const step = steps(artifacts, "multi-root-", () => page);
 
   before(async () => {
     await cp(path.join(import.meta.dirname, "../../src"), CODE, { recursive: true });
     await symlink("/etc", path.join(CODE, OUTSIDE_LINK));
     codeFiles = await listFiles(CODE);
     await writeFile(WORKSPACE_FILE, JSON.stringify({ folders: [{ path: fixtureCopy }, { path: CODE }] }));
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    workbench = new Workbench(page);
-    await page.goto(`${serverUrl}/?workspace=${encodeURIComponent(WORKSPACE_FILE)}`);
+    ({ browser, page, workbench } = await openWorkbench(`${serverUrl}/?workspace=${encodeURIComponent(WORKSPACE_FILE)}`));
   });
 
   after(async () => {
@@ -86,7 +58,15 @@ describe("LongLens in a two-folder workspace (code-server)", { timeout: 420_000 
 
   step("the two-folder window loads", 120_000, async () => {
     await workbench.waitUntilReady();
-    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: CODE_NAME }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    const folder = page.locator(".explorer-folders-view .monaco-list-row", { hasText: CODE_NAME }).first();
+    // Seen once in five runs, right after the main suite's window: the workspace opened with no folders at all
+    // (code-server's, not LongLens's: its status bar item hides without folders). A reload reads the file again.
+    if (!(await folder.waitFor({ timeout: UI_TIMEOUT_MS }).then(() => true, () => false))) {
+      console.log("[e2e] the two-folder workspace opened without its folders; reloading once");
+      await page.reload();
+      await workbench.waitUntilReady();
+      await folder.waitFor({ timeout: UI_TIMEOUT_MS });
+    }
   });
 
   step("Index Workspace indexes both folders and warns about the link leading out of one", 300_000, async () => {
@@ -114,13 +94,7 @@ describe("LongLens in a two-folder workspace (code-server)", { timeout: 420_000 
   });
 
   step("Ask the Codebase searches every folder", 90_000, async () => {
-    await workbench.runCommand("LongLens: Ask the Codebase");
-    await workbench.answerInputBox("Ask the codebase", CODE_QUESTION);
-    await workbench.quickInputRow(0).filter({ hasText: /:\d+/ }).waitFor({ timeout: 60_000 });
-    const labels: string[] = [];
-    for (let index = 0; index < 3 && (await workbench.quickInputRow(index).count()) > 0; index++) {
-      labels.push((await workbench.quickInputRow(index).getAttribute("aria-label")) ?? "");
-    }
+    const labels = await workbench.askTopHits(CODE_QUESTION, 3);
     assert.ok(labels.some((label) => label.startsWith(`${CODE_ANSWER}:`)), `${CODE_ANSWER} is not among the top 3 hits:\n${labels.join("\n")}`);
     await page.keyboard.press("Escape");
   });

@@ -5,9 +5,10 @@
 import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { after, before, describe, it } from "node:test";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
-import { UI_TIMEOUT_MS, Workbench } from "./workbench";
+import { after, before, describe } from "node:test";
+import type { Browser, Locator, Page } from "playwright-core";
+import { openWorkbench, requiredEnv, steps } from "./suite";
+import { UI_TIMEOUT_MS, type Workbench } from "./workbench";
 
 const serverUrl = requiredEnv("LONGLENS_E2E_URL");
 const workspace = requiredEnv("LONGLENS_E2E_WORKSPACE");
@@ -23,30 +24,12 @@ const NEEDLE_TEXT = "// Lantern settings.\n// One of the special magic numbers f
 const NEEDLE_QUESTION = "what is the special magic number for the quiet lantern?";
 const NEEDLE_ANSWER = "5523017";
 
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run this test through \`npm run test:e2e\``);
-  return value;
-}
-
 describe("@longlens in the chat view (code-server)", { timeout: 300_000 }, () => {
   let browser: Browser;
   let page: Page;
   let workbench: Workbench;
-  let failed = false;
 
-  function step(name: string, timeout: number, body: () => Promise<void>): void {
-    it(name, { timeout }, async (t) => {
-      if (failed) return t.skip("an earlier step failed");
-      try {
-        await body();
-      } catch (error) {
-        failed = true;
-        await page?.screenshot({ path: path.join(artifacts, `failed-chat-${name.replace(/\W+/g, "-")}.png`) }).catch(() => undefined);
-        throw error;
-      }
-    });
-  }
+  const step = steps(artifacts, "chat-", () => page);
 
   /** Sends `prompt` from the chat input; returns the reply once it shows `done` (LongLens writes it in parts). */
   async function send(prompt: string, done: RegExp): Promise<Locator> {
@@ -76,13 +59,7 @@ describe("@longlens in the chat view (code-server)", { timeout: 300_000 }, () =>
 
   before(async () => {
     await writeFile(path.join(workspace, NEEDLE_FILE), NEEDLE_TEXT);
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    workbench = new Workbench(page);
-    await page.goto(`${serverUrl}/?folder=${encodeURIComponent(workspace)}`);
+    ({ browser, page, workbench } = await openWorkbench(`${serverUrl}/?folder=${encodeURIComponent(workspace)}`));
   });
 
   after(async () => {

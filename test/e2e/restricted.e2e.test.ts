@@ -4,12 +4,13 @@
 // out of it (longlens.allowedOutsideRoots). Started by test/e2e/run.sh, which passes the binary and extensions.
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { after, before, describe, it } from "node:test";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { Workbench } from "./workbench";
+import { after, before, describe } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { listFiles, openWorkbench, requiredEnv, steps } from "./suite";
+import type { Workbench } from "./workbench";
 
 const codeServer = requiredEnv("LONGLENS_E2E_CODE_SERVER");
 const extensions = requiredEnv("LONGLENS_E2E_EXTENSIONS");
@@ -19,17 +20,6 @@ const artifacts = requiredEnv("LONGLENS_E2E_ARTIFACTS");
 /** What the folder's own settings ask for, which restricted mode must ignore. */
 const STORE_LOCATION = ".longlens-index";
 const OUTSIDE_LINK = "shared-link";
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run this test through \`npm run test:e2e\``);
-  return value;
-}
-
-async function listFiles(root: string): Promise<string[]> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => !e.isDirectory()).map((e) => path.relative(root, path.join(e.parentPath, e.name))).sort();
-}
 
 /** Starts code-server on a free port with workspace trust on; resolves its URL. */
 async function startCodeServer(work: string, workspace: string): Promise<{ server: ChildProcess; url: string }> {
@@ -73,20 +63,8 @@ describe("LongLens in an untrusted workspace (restricted mode, code-server)", { 
   let page: Page;
   let workbench: Workbench;
   let files: string[] = [];
-  let failed = false;
 
-  function step(name: string, timeout: number, body: () => Promise<void>): void {
-    it(name, { timeout }, async (t) => {
-      if (failed) return t.skip("an earlier step failed");
-      try {
-        await body();
-      } catch (error) {
-        failed = true;
-        await page?.screenshot({ path: path.join(artifacts, `failed-restricted-${name.replace(/\W+/g, "-")}.png`) }).catch(() => undefined);
-        throw error;
-      }
-    });
-  }
+  const step = steps(artifacts, "restricted-", () => page);
 
   before(async () => {
     work = await mkdtemp(path.join(os.tmpdir(), "longlens-e2e-restricted-"));
@@ -101,13 +79,7 @@ describe("LongLens in an untrusted workspace (restricted mode, code-server)", { 
     files = await listFiles(workspace);
     let url: string;
     ({ server, url } = await startCodeServer(work, workspace));
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    workbench = new Workbench(page);
-    await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
+    ({ browser, page, workbench } = await openWorkbench(`${url}/?folder=${encodeURIComponent(workspace)}`));
   });
 
   after(async () => {

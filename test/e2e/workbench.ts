@@ -62,6 +62,18 @@ export class Workbench {
     await this.page.keyboard.press("Enter");
   }
 
+  /** Runs Ask the Codebase with `question`; the aria-labels of its first `count` hits ("src/a.ts:15, lines 15-27 · ..."). */
+  async askTopHits(question: string, count: number): Promise<string[]> {
+    await this.runCommand("LongLens: Ask the Codebase");
+    await this.answerInputBox("Ask the codebase", question);
+    await this.quickInputRow(0).filter({ hasText: /:\d+/ }).waitFor({ timeout: 60_000 });
+    const labels: string[] = [];
+    for (let index = 0; index < count && (await this.quickInputRow(index).count()) > 0; index++) {
+      labels.push((await this.quickInputRow(index).getAttribute("aria-label")) ?? "");
+    }
+    return labels;
+  }
+
   /** The notification toast showing `text`, once it appears. */
   async waitForNotification(text: string | RegExp, timeout = UI_TIMEOUT_MS): Promise<string> {
     const toast = this.page.locator(".notification-toast", { hasText: text }).first();
