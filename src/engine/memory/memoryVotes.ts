@@ -1,9 +1,11 @@
 // Where the memory says a question's answer was written (evaluate.py locate): the question's tokens read
-// every shard without writing; each slot read votes, with its read weight over its write count (a slot
-// written by few tokens says more), for the chunk of the reading that holds the token it was last written for.
+// every shard without writing (as one memory: shardReads.ts); each slot read votes, with its read weight over
+// its write count (a slot written by few tokens says more), for the chunk of the reading that holds the token
+// it was last written for.
 import type { ProductKeys } from "./productKeys";
 import { ShardProvenance, type SourcePlace } from "./provenance";
 import type { ShardData } from "./shardFile";
+import { readShards } from "./shardReads";
 
 export interface SlotRead {
   slot: number;
@@ -37,17 +39,18 @@ export function loadedShard(name: string, data: ShardData): LoadedShard {
 /** queries: (T, K) of the question's tokens; chunk: the memory's write chunk (mem_chunk). Best first. */
 export async function memoryVotes(shards: readonly LoadedShard[], queries: Float32Array, keys: ProductKeys, chunk: number): Promise<ChunkVote[]> {
   const votes: ChunkVote[] = [];
+  const reads = await readShards(shards, queries, keys);
   for (const [index, shard] of shards.entries()) {
     const { data } = shard;
-    const addresses = await keys.address(queries, data.keys, data.header.subkeys);
+    const read = reads[index]!;
     const byChunk = new Map<number, ChunkVote>();
     const strongest = new Map<number, number>(); // per chunk, the strongest single vote so far
-    for (let i = 0; i < addresses.slots.length; i++) {
-      const slot = addresses.slots[i]!;
+    for (let i = 0; i < read.slots.length; i++) {
+      const slot = read.slots[i]!;
       const writer = data.writer[slot]!;
       if (writer < 0) continue;
       const hits = data.hits[slot]!;
-      const weight = addresses.weights[i]!;
+      const weight = read.weights[i]!;
       const c = Math.floor(writer / chunk);
       const place = shard.provenance.place(writer);
       if (!place) continue;

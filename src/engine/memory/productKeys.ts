@@ -8,11 +8,13 @@ import { GraphSession, type SessionOptions } from "../model/onnx";
 /** The inverse-distance score's floor (model.py address). */
 const EPS = 1e-3;
 
-/** Where a chunk of T queries points: slots and weights (T, k); per half the top-k scores and sub-keys (2, T, k). */
+/** Where a chunk of T queries points: slots, weights and scores (T, k); per half the top-k scores and sub-keys (2, T, k). */
 export interface Addresses {
   rows: number;
   slots: Int32Array;
   weights: Float32Array;
+  /** Each slot's score (both halves' summed): unlike the weights, comparable between tables. */
+  scores: Float32Array;
   halfScores: Float32Array;
   halfIds: Int32Array;
 }
@@ -78,6 +80,7 @@ export class ProductKeys {
     }
     const slots = new Int32Array(rows * k);
     const weights = new Float32Array(rows * k);
+    const scores = new Float32Array(rows * k);
     const pair = new Float64Array(k);
     const pairIds = new Int32Array(k);
     for (let t = 0; t < rows; t++) {
@@ -102,9 +105,10 @@ export class ProductKeys {
       for (let m = 0; m < k; m++) {
         slots[t * k + m] = pairIds[m]!;
         weights[t * k + m] = Math.exp(pair[m]! - pair[0]!) / sum;
+        scores[t * k + m] = pair[m]!;
       }
     }
-    return { rows, slots, weights, halfScores, halfIds };
+    return { rows, slots, weights, scores, halfScores, halfIds };
   }
 
   dispose(): Promise<void> {

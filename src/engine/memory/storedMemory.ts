@@ -7,11 +7,8 @@ import type { ModelService } from "../model/modelService";
 import { type ChunkVote, type LoadedShard, loadedShard, memoryVotes } from "./memoryVotes";
 import { questionQueries } from "./questionQueries";
 import { decodeShard } from "./shardFile";
-import { REFERENCE_READINGS, votePrior, withoutPrior } from "./votePrior";
 
 export class StoredMemory {
-  private prior: Promise<Map<string, number>> | undefined;
-
   private constructor(readonly shards: readonly LoadedShard[], readonly tokens: number) {}
 
   /** The memory of a generation (its further files by name), or undefined when it has none. */
@@ -31,14 +28,9 @@ export class StoredMemory {
     return new StoredMemory(shards, manifest.tokens);
   }
 
-  /** Chunks of the reading the question's memory reads point to, best first, less what any reading draws. */
+  /** Chunks of the reading the question's memory reads point to, best first. */
   async votes(model: ModelService, questionIds: readonly number[]): Promise<ChunkVote[]> {
     if (questionIds.length === 0 || this.shards.length === 0) return [];
-    this.prior ??= Promise.all(REFERENCE_READINGS.map((text) => this.rawVotes(model, model.tokenizer.encode(text)))).then(votePrior);
-    return withoutPrior(await this.rawVotes(model, questionIds), await this.prior);
-  }
-
-  private async rawVotes(model: ModelService, questionIds: readonly number[]): Promise<ChunkVote[]> {
     const queries = await questionQueries(model.graphs, questionIds);
     return memoryVotes(this.shards, queries, model.memory.productKeys, model.config.model.mem_chunk);
   }
