@@ -70,7 +70,9 @@ async function readStoreFiles(dir: string): Promise<{ text: string; chunks: Stor
       if (entry.isDirectory()) await visit(file);
       else if (entry.isFile()) {
         const bytes = await readFile(file);
-        const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString("utf8");
+        // Binary files (shards, the semantic vectors) as latin1: their numbers are no cut characters, their text still shows.
+        const encoding = /\.(bin|shard)$/.test(entry.name) ? "latin1" : "utf8";
+        const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString(encoding);
         parts.push(text);
         if (path.basename(folder) === "blobs") for (const line of text.split("\n")) if (line) chunks.push(JSON.parse(line) as StoredText);
       }

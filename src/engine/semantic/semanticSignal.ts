@@ -19,6 +19,13 @@ const HEAD_LINES = 8;
  */
 const REBUILD_SHARE = 0.25;
 
+/**
+ * Past this many tokens the index writes no vectors (the first ask builds them, as before they were stored): the
+ * vectors need every chunk's text at once, and an index of one huge file must not hold it all (the memory reads
+ * as many tokens at most).
+ */
+const STORED_MAX_TOKENS = 4_194_304;
+
 /** A chunk's path, names, doc comment and first lines: a ranking that a long body cannot dilute. */
 export function chunkHead(chunk: SemanticChunk): string {
   return `${chunk.file} ${chunk.symbols.join(" ")}\n${chunk.lead ?? ""}\n${chunk.text.split("\n").slice(0, HEAD_LINES).join("\n")}`;
@@ -72,9 +79,10 @@ export class SemanticSignal {
 
   /**
    * The vectors of a new catalog as a generation file: the previous generation's chunks keep theirs, unless too
-   * many are new. Without the semantic model files, none (ask then says why on its first question).
+   * many are new. Without the semantic model files, or past STORED_MAX_TOKENS, none (the first ask builds them).
    */
   async generationFiles(layout: StoreLayout, files: readonly CatalogFile[], previousFiles: ReadonlyMap<string, string> | undefined): Promise<GenerationFile[]> {
+    if (files.reduce((sum, file) => sum + file.tokens, 0) > STORED_MAX_TOKENS) return [];
     let model: StaticModel;
     try {
       model = await this.loadModel();
