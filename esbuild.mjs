@@ -45,6 +45,7 @@ async function buildOptions() {
     // The memory pass runs the model on its own thread, from this file.
     { ...nodeDefaults, entryPoints: ["src/engine/indexing/memoryWorker.ts"], outfile: "dist/memoryWorker.js" },
     { ...nodeDefaults, entryPoints: ["src/engine/indexing/preWorker.ts"], outfile: "dist/preWorker.js" },
+    { ...nodeDefaults, entryPoints: ["src/engine/indexing/indexWorker.ts"], outfile: "dist/indexWorker.js" },
     {
       ...nodeDefaults,
       entryPoints: integrationEntries,

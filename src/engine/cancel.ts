@@ -1,6 +1,7 @@
 import { LongLensError } from "./errors";
 
-const cancelled = (): LongLensError => new LongLensError("Indexing was cancelled; the previous index is unchanged.", "CANCELLED");
+/** The error a cancelled run ends with. */
+export const cancelled = (): LongLensError => new LongLensError("Indexing was cancelled; the previous index is unchanged.", "CANCELLED");
 
 /** Stops a run between two files when the caller aborted it; the caller keeps whatever it had before the run. */
 export function throwIfCancelled(signal: AbortSignal | undefined): void {

@@ -28,6 +28,7 @@ import { defaultStoreDir } from "./store/defaultStoreDir";
 import { type LoadedStore, checkStore, currentGeneration, readStore } from "./store/readStore";
 import { checkStoreFolder } from "./store/storeFolder";
 import { StoreLayout } from "./store/storeLayout";
+import { runIndexWorker } from "./indexing/runIndexWorker";
 import type { MemoryView } from "../shared/inspectData";
 import type { AskResult, IndexProgress, IndexResult, MemoryHit, NeedleResult } from "./types";
 
@@ -55,6 +56,8 @@ export interface WorkspaceOptions {
   threads?: number;
   /** Folders outside the root that symbolic links in it may lead into; links to anywhere else are skipped. */
   allowedOutsideRoots?: string[];
+  /** Whether index runs wholly on a worker thread, so the calling thread's event loop stays free (the extension host's). */
+  indexOnWorker?: boolean;
 }
 
 export interface RunOptions {
@@ -301,6 +304,11 @@ export class Workspace {
 
   private async runIndex(run: RunOptions): Promise<IndexResult> {
     this.opened = undefined;
+    if (this.options.indexOnWorker) {
+      const result = await runIndexWorker(this.root, this.options, run);
+      this.storeProblem = undefined;
+      return result;
+    }
     const threads = this.options.threads ?? 0;
     if (threads > 0) setChunkWorkers(threads === 1 ? 0 : threads);
     const inside = !path.relative(this.root, this.storeDir).startsWith("..");

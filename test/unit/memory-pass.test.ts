@@ -142,6 +142,43 @@ describe("memory pass", () => {
     assert.deepEqual((await readdir(path.join(dir, "store"))).filter((n) => n.startsWith("memory-pass")), [], `the next index removes ${leftovers.join(", ")}`);
   });
 
+  test("indexing wholly on a worker thread writes the same store, reports every phase and cancels within 500 ms", async (t) => {
+    const dir = await tempDir(t);
+    const { tree, file } = await haystack(dir);
+    const onWorker = await Workspace.open(tree, { storeDir: path.join(dir, "worker"), indexOnWorker: true });
+    const onThread = await Workspace.open(tree, { storeDir: path.join(dir, "thread") });
+    t.after(() => {
+      onWorker.dispose();
+      onThread.dispose();
+    });
+    const phases = new Set<string>();
+    const viaWorker = await onWorker.index({ onProgress: (p) => phases.add(p.phase) });
+    const here = await onThread.index();
+    assert.deepEqual([viaWorker.files, viaWorker.chunks, viaWorker.tokens, viaWorker.memory?.tokens], [here.files, here.chunks, here.tokens, here.memory?.tokens]);
+    assert.deepEqual([...phases].sort(), ["index", "memory", "read", "scan", "write"]);
+    assert.deepEqual(await shardFiles(path.join(dir, "worker")), await shardFiles(path.join(dir, "thread")), "same shards, byte for byte");
+    const before = await onWorker.memoryHits(EXACT, 3);
+    assert.equal(before[0]?.file, file);
+
+    await mkdir(path.join(tree, "more"));
+    await cp(path.join(ENGINE, "lexical"), path.join(tree, "more"), { recursive: true });
+    const controller = new AbortController();
+    let abortedAt = 0;
+    const run = onWorker.index({
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === "memory" && !abortedAt) {
+          abortedAt = performance.now();
+          controller.abort();
+        }
+      },
+    });
+    await assert.rejects(run, (e: unknown) => e instanceof LongLensError && e.code === "CANCELLED");
+    assert.ok(performance.now() - abortedAt < 500, `stopped ${Math.round(performance.now() - abortedAt)} ms after the cancel`);
+    const after = await onWorker.memoryHits(EXACT, 3);
+    assert.deepEqual(after.map((h) => [h.file, h.startLine, h.votes]), before.map((h) => [h.file, h.startLine, h.votes]));
+  });
+
   test("an empty workspace indexes with an empty memory", async (t) => {
     const dir = await tempDir(t);
     await mkdir(path.join(dir, "empty"));

@@ -1,8 +1,6 @@
 // Entry point of the memory pass's worker thread (bundled on its own as dist/memoryWorker.js): it writes the
 // memory while the pre graph runs on a thread of its own (prePipeline.ts), so the calling thread (the
 // extension host's) never waits on the model, and the graph and the memory's JavaScript use two cores.
-import { parentPort, workerData } from "node:worker_threads";
-import { LongLensError, describeError } from "../errors";
 import { MemoryFactory } from "../memory/loadMemory";
 import { memoryModelIdentity } from "../memory/modelIdentity";
 import { readModelConfig } from "../model/modelConfig";
@@ -12,10 +10,12 @@ import { StoreLayout } from "../store/storeLayout";
 import { asStoreError } from "../store/storeWriteError";
 import { errorCode } from "../reader/errorCode";
 import { type MemoryModel, memoryPass } from "./memoryPass";
-import type { MemoryWorkerJob, MemoryWorkerReply } from "./memoryWorkerProtocol";
+import { serveWorkerJob } from "../workerJob";
+import type { MemoryPassResult, MemoryProgress } from "./memoryPass";
+import type { MemoryWorkerJob } from "./memoryWorkerProtocol";
 import { PrePipeline } from "./prePipeline";
 
-async function run(job: MemoryWorkerJob): Promise<MemoryWorkerReply> {
+async function run(job: MemoryWorkerJob, signal: AbortSignal, progress: (p: MemoryProgress) => void): Promise<MemoryPassResult> {
   const config = readModelConfig(job.modelsDir);
   let loaded: MemoryModel | undefined;
   let pipeline: PrePipeline | undefined;
@@ -30,10 +30,9 @@ async function run(job: MemoryWorkerJob): Promise<MemoryWorkerReply> {
     loaded = { pre: pipeline, memory, tokenizer };
     return loaded;
   };
-  const stop = new AbortController();
   try {
     const layout = new StoreLayout(job.storeDir);
-    const result = await memoryPass(
+    return await memoryPass(
       {
         memoryDir: job.memoryDir,
         files: job.files,
@@ -42,29 +41,16 @@ async function run(job: MemoryWorkerJob): Promise<MemoryWorkerReply> {
         ...(job.maxTokens ? { maxTokens: job.maxTokens } : {}),
         previousShards: new Map(job.previousShards),
         readChunks: (file) => readBlob(layout, { chunksKey: file.chunksKey, blobSha256: file.blobSha256 }),
-        signal: stop.signal,
-        onProgress: (progress) => {
-          if (Atomics.load(job.cancel, 0)) stop.abort();
-          parentPort!.postMessage({ kind: "progress", progress } satisfies MemoryWorkerReply);
-        },
+        signal,
+        onProgress: progress,
       },
       memoryModelIdentity(config),
       loadModel,
     );
-    return { kind: "done", result };
   } finally {
     await Promise.all([pipeline?.close(), loaded?.memory.dispose()]);
   }
 }
 
-if (parentPort) {
-  const job = workerData as MemoryWorkerJob;
-  run(job).then(
-    (reply) => parentPort!.postMessage(reply),
-    (error: unknown) => {
-      // A shard that cannot be written (full disk, read-only folder) is the store's failure, said in its words.
-      const failure = /^E[A-Z]+$/.test(errorCode(error)) ? asStoreError(new StoreLayout(job.storeDir), error) : error;
-      parentPort!.postMessage({ kind: "error", message: describeError(failure), code: failure instanceof LongLensError ? failure.code : undefined } satisfies MemoryWorkerReply);
-    },
-  );
-}
+// A shard that cannot be written (full disk, read-only folder) is the store's failure, said in its words.
+serveWorkerJob(run, (error, job) => (/^E[A-Z]+$/.test(errorCode(error)) ? asStoreError(new StoreLayout(job.storeDir), error) : error));
