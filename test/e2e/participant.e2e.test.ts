@@ -31,7 +31,7 @@ describe("@longlens in the chat view (code-server)", { timeout: 300_000 }, () =>
 
   const step = steps(artifacts, "chat-", () => page);
 
-  /** Sends `prompt` from the chat input; returns the reply once it shows `done` (LongLens writes it in parts). */
+  /** Sends `prompt` from the chat input; returns the reply once it shows `done` and is complete (it streams in parts). */
   async function send(prompt: string, done: RegExp): Promise<Locator> {
     const replies = page.locator(".interactive-item-container.interactive-response");
     const before = await replies.count();
@@ -40,7 +40,13 @@ describe("@longlens in the chat view (code-server)", { timeout: 300_000 }, () =>
     await page.keyboard.press("Enter");
     const reply = replies.nth(before);
     await reply.filter({ hasText: done }).waitFor({ timeout: 150_000 });
-    return reply;
+    // Then until it stops growing: the parts after `done` are still streaming in.
+    for (let previous = ""; ; ) {
+      const text = await reply.innerText();
+      if (text === previous) return reply;
+      previous = text;
+      await page.waitForTimeout(750);
+    }
   }
 
   /** A reply's text with the no-break spaces VS Code renders its Markdown text with made plain. */
