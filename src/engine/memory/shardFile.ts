@@ -69,14 +69,16 @@ function section<T>(bytes: Buffer, at: number, count: number, size: number, make
 
 /**
  * Parses and verifies a shard; a damaged, foreign-format or other-model shard is refused with the reason.
- * Without `withValues` the value table is skipped (left empty): a question reads only keys and provenance.
+ * Without `values` the value table is skipped (left empty): a question reads only keys and provenance. Without
+ * `checksum` its trailer is not checked: for a file whose bytes were already checked as a whole (a store checks
+ * its generation's files against the manifest), so no question hashes a shard twice.
  */
-export function decodeShard(bytes: Buffer, name: string, model: string, withValues = true): ShardData {
+export function decodeShard(bytes: Buffer, name: string, model: string, { values: withValues = true, checksum = true } = {}): ShardData {
   if (bytes.length < SHARD_MAGIC.length + 4 + 32 || bytes.toString("latin1", 0, SHARD_MAGIC.length) !== SHARD_MAGIC) {
     refuse(name, "is not a LongLens memory shard");
   }
   const content = bytes.subarray(0, bytes.length - 32);
-  if (!createHash("sha256").update(content).digest().equals(bytes.subarray(bytes.length - 32))) refuse(name, "fails its checksum (damaged or truncated)");
+  if (checksum && !createHash("sha256").update(content).digest().equals(bytes.subarray(bytes.length - 32))) refuse(name, "fails its checksum (damaged or truncated)");
   const headerLength = bytes.readUInt32LE(SHARD_MAGIC.length);
   let header: ShardHeader;
   try {

@@ -23,7 +23,8 @@ export class StoredMemory {
     for (const shard of manifest.units.flatMap((u) => u.shards)) {
       const file = extraFiles.get(shard.file);
       if (!file) throw new LongLensError(`The index's memory lacks shard ${shard.file}; index again to rebuild it.`, "SHARD_INVALID");
-      shards.push(loadedShard(shard.file, decodeShard(await readFile(file), shard.file, model.identity, false)));
+      // The store checked each generation file against its manifest when it opened the generation.
+      shards.push(loadedShard(shard.file, decodeShard(await readFile(file), shard.file, model.identity, { values: false, checksum: false })));
     }
     return new StoredMemory(shards, manifest.tokens);
   }
