@@ -261,8 +261,13 @@ export class Workspace {
     }
     if (!(await this.hasIndex())) return { reason: this.storeProblem ?? `${this.root} has no index yet: index it to read its code into memory.` };
     try {
-      const memory = await this.openMemory(await this.currentStore({}));
-      if (!memory) return { reason: "The index has no memory: it was built without the model (lexical only); index again with the model files present." };
+      const store = await this.currentStore({});
+      // Checked before opening: an index without memory has nothing to load the model for.
+      if (!store.extraFiles.has(MEMORY_MANIFEST)) {
+        return { reason: "The index has no memory: it was built without the model (lexical only); index again with the model files present." };
+      }
+      const memory = await this.openMemory(store);
+      if (!memory) return { reason: "The index has no memory; index again to rebuild it." };
       const model = await this.loadModel();
       const queries = "question" in reader
         ? await questionQueries(model.graphs, model.tokenizer.encode(reader.question))
