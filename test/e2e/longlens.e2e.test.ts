@@ -14,6 +14,7 @@ const serverUrl = requiredEnv("LONGLENS_E2E_URL");
 const workspace = requiredEnv("LONGLENS_E2E_WORKSPACE");
 const fixture = requiredEnv("LONGLENS_E2E_FIXTURE");
 const artifacts = requiredEnv("LONGLENS_E2E_ARTIFACTS");
+const measuredFile = requiredEnv("LONGLENS_E2E_MEASURED");
 const logs = requiredEnv("LONGLENS_E2E_LOGS");
 
 /**
@@ -108,7 +109,7 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
     if (Object.keys(measured).length) {
       measured.loadAverage = os.loadavg()[0]!;
       console.log(`[e2e] measured: ${JSON.stringify(measured)}`);
-      await recordMeasured(artifacts, measured);
+      await recordMeasured(measuredFile, measured);
     }
     if (page) await screenshot("final");
     await browser?.close();

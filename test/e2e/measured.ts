@@ -1,20 +1,17 @@
 // What the end-to-end suites measure (timings, the event loop's worst stall), kept across the suites of one
-// run in artifacts/measured.json; `npm run test:e2e -- --write` turns it into the README's e2e section.
-import { readdir, readFile, writeFile, mkdir } from "node:fs/promises";
+// run in a file of that run's own (run.sh's temporary folder: runs by others may share artifacts/);
+// `npm run test:e2e -- --write` turns it into the README's e2e section.
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 
-const FILE = "measured.json";
-
 /** Adds `values` to the run's measurements (suites run one after another, so read-modify-write is safe). */
-export async function recordMeasured(artifacts: string, values: Record<string, number>): Promise<void> {
-  await mkdir(artifacts, { recursive: true });
-  const file = path.join(artifacts, FILE);
+export async function recordMeasured(file: string, values: Record<string, number>): Promise<void> {
   const previous = await readFile(file, "utf8").then((text) => JSON.parse(text) as Record<string, number>, () => ({}));
   await writeFile(file, `${JSON.stringify({ ...previous, ...values }, null, 2)}\n`);
 }
 
-export async function readMeasured(artifacts: string): Promise<Record<string, number>> {
-  return JSON.parse(await readFile(path.join(artifacts, FILE), "utf8")) as Record<string, number>;
+export async function readMeasured(file: string): Promise<Record<string, number>> {
+  return JSON.parse(await readFile(file, "utf8")) as Record<string, number>;
 }
 
 /** The text of the extension's output channel, from the log file VS Code keeps for it under `logs`. */

@@ -16,6 +16,7 @@ import { UI_TIMEOUT_MS, type Workbench } from "./workbench";
 const serverUrl = requiredEnv("LONGLENS_E2E_URL");
 const fixtureCopy = requiredEnv("LONGLENS_E2E_WORKSPACE");
 const artifacts = requiredEnv("LONGLENS_E2E_ARTIFACTS");
+const measuredFile = requiredEnv("LONGLENS_E2E_MEASURED");
 const logs = requiredEnv("LONGLENS_E2E_LOGS");
 
 /** The second folder: a copy of this repository's sources, beside the fixture's copy in the run's temp folder. */
@@ -51,7 +52,7 @@ describe("LongLens in a two-folder workspace (code-server)", { timeout: 420_000 
     if (Object.keys(measured).length) {
       measured.loadAverage = os.loadavg()[0]!;
       console.log(`[e2e] measured: ${JSON.stringify(measured)}`);
-      await recordMeasured(artifacts, measured);
+      await recordMeasured(measuredFile, measured);
     }
     await browser?.close();
   });

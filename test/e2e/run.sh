@@ -101,7 +101,7 @@ done
 status=0
 LONGLENS_E2E_URL="$URL" LONGLENS_E2E_WORKSPACE="$WORKSPACE" LONGLENS_E2E_FIXTURE="$FIXTURE" \
   LONGLENS_E2E_ARTIFACTS="$ARTIFACTS" LONGLENS_E2E_LOGS="$USER_DATA_DIR/logs" \
-  LONGLENS_E2E_CODE_SERVER="$CODE_SERVER" LONGLENS_E2E_EXTENSIONS="$WORK/extensions" \
+  LONGLENS_E2E_CODE_SERVER="$CODE_SERVER" LONGLENS_E2E_EXTENSIONS="$WORK/extensions" LONGLENS_E2E_MEASURED="$WORK/measured.json" \
   node --import tsx --test --test-concurrency=1 --test-reporter=spec "${SUITES[@]}" || status=$?
 if [ "$status" -ne 0 ]; then
   # The workbench's and extension host's logs say why a command did nothing or failed.
@@ -111,6 +111,6 @@ if [ "$status" -ne 0 ]; then
   echo "[e2e] failed; screenshots and logs are in $ARTIFACTS" >&2
 fi
 if [ "$status" -eq 0 ] && [ -n "$WRITE" ]; then
-  node --import tsx "$E2E/writeReadme.ts" "$ARTIFACTS" "$(grep -o '^CODE_SERVER_VERSION=[0-9.]*' "$E2E/setup.sh" | cut -d= -f2)"
+  node --import tsx "$E2E/writeReadme.ts" "$WORK/measured.json" "$(grep -o '^CODE_SERVER_VERSION=[0-9.]*' "$E2E/setup.sh" | cut -d= -f2)"
 fi
 exit "$status"

@@ -1,5 +1,5 @@
 // `npm run test:e2e -- --write`: after a passing run, rewrites the README's e2e section (between
-// <!-- e2e:start --> and <!-- e2e:end -->) from what the suites measured (artifacts/measured.json).
+// <!-- e2e:start --> and <!-- e2e:end -->) from what the suites measured (the run's measured.json).
 import { readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -42,12 +42,12 @@ function e2eSection(m: Record<string, number>, codeServer: string): string {
 }
 
 async function main(): Promise<void> {
-  const [artifacts, codeServer] = process.argv.slice(2);
-  if (!artifacts || !codeServer) throw new Error("usage: writeReadme.ts <artifacts folder> <code-server version>");
+  const [measured, codeServer] = process.argv.slice(2);
+  if (!measured || !codeServer) throw new Error("usage: writeReadme.ts <measured.json> <code-server version>");
   const text = await readFile(README, "utf8");
   const [head, rest] = text.split(START);
   if (rest === undefined || !rest.includes(END)) throw new Error(`README.md has no ${START} ... ${END} section`);
-  await writeFile(README, `${head}${START}\n${e2eSection(await readMeasured(artifacts), codeServer)}\n${END}${rest.split(END)[1]}`);
+  await writeFile(README, `${head}${START}\n${e2eSection(await readMeasured(measured), codeServer)}\n${END}${rest.split(END)[1]}`);
   console.log("[e2e] README.md: e2e section rewritten");
 }
 
