@@ -86,6 +86,9 @@ describe("longlens inspect", () => {
     const text = await cli([file, "--lines", "1-12", "--question", question, "--in", tree, "--store", store]);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^memory read by question "where is the reminder time computed\?": the strongest slots of 1 shard$/m);
+    const token = await cli([file, "--lines", "1-12", "--token", "5", "--in", tree, "--store", store]);
+    assert.equal(token.code, 0, token.stderr);
+    assert.match(token.stdout, /^memory read by token 5: the strongest slots of 1 shard$/m);
     assert.match(text.stdout, new RegExp(`^ {4}slot ${slot.slot} {2}weight ${slot.weight.toFixed(3)} {2}\\d+ writes? {2}written at ${slot.writer.file}:${slot.writer.line} \\(chunk lines \\d+-\\d+\\)$`, "m"));
   });
 
