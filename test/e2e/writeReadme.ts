@@ -24,6 +24,8 @@ function opening(m: Record<string, number>, prefix: string): string {
 }
 
 function e2eSection(m: Record<string, number>, codeServer: string): string {
+  const missing = ["loadAverage", "inspectorOpenMs", "inspectorWarmOpenMs", "headSwitchMs"].filter((key) => m[key] === undefined);
+  if (missing.length) throw new Error(`the run measured no ${missing.join(", ")}: --write needs the main suite (longlens)`);
   const lines = [
     `Measured in the last end-to-end run (code-server ${codeServer}, headless Chromium; ${os.cpus().length} cores, load average ${m.loadAverage!.toFixed(1)} ` +
       "at the end: other work shared the machine, so rerun on a quiet one before comparing):",
