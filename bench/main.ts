@@ -6,6 +6,7 @@ import path from "node:path";
 import { describeError, LongLensError } from "../src/engine/errors";
 import { askBench } from "./ask";
 import { indexBench } from "./index/indexBench";
+import { inspectBench } from "./inspect/openInspector";
 import { niahBench } from "./needle/niah";
 import { resourceBench } from "./resources/resourceBench";
 import { walkBench } from "./walk";
@@ -43,6 +44,7 @@ const BENCHES: Record<string, Bench> = {
   ask: askBench,
   index: indexBench,
   resources: resourceBench,
+  inspect: inspectBench,
   // These two write their section of models/README.md themselves (--write, or --render from their JSON).
   "model-card": pythonBench("model_card.py"),
   retrieval: pythonBench("retrieval.py", "requirements-bench.txt"),

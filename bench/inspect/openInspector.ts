@@ -1,14 +1,14 @@
 // How long the Attention Inspector's engine half takes on a 2,000-token window, step by step, as the extension
 // runs it: loading the tokenizer and graphs (done in the background after activation), the first inspect (the
 // graphs' first run grows onnxruntime's arena), then warm ones, and the message the panel is sent.
-// `node --import tsx bench/inspect/openInspector.ts [file] [runs]`; prints a markdown table.
+// `npm run bench -- inspect [file] [runs]`; prints a markdown table.
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Inspector } from "../../src/engine";
 
-const ROOT = path.join(import.meta.dirname, "../..");
+const ROOT = path.join(__dirname, "..", "..");
 /** The e2e run's window: two real files of the sample, over 2,000 tokens together (cut to fit). */
 const SOURCES = ["routes.ts", "validation.ts"].map((name) => path.join(ROOT, "samples/taskboard/api/src", name));
 
@@ -27,8 +27,8 @@ async function timed(step: string, work: () => Promise<string>): Promise<Row> {
   return { step, seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, note };
 }
 
-async function main(): Promise<void> {
-  const [file, runsArg] = process.argv.slice(2);
+export async function inspectBench(args: string[]): Promise<string> {
+  const [file, runsArg] = args.filter((arg) => !arg.startsWith("--"));
   const text = file ? await readFile(file, "utf8") : (await Promise.all(SOURCES.map((source) => readFile(source, "utf8")))).join("\n");
   const runs = Number(runsArg ?? 3);
   const inspector = new Inspector();
@@ -44,12 +44,9 @@ async function main(): Promise<void> {
     }));
   }
   await inspector.dispose();
-  console.log(`${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)} at the end.\n`);
-  console.log("| step | seconds | CPU s | |\n| --- | ---: | ---: | --- |");
-  for (const row of rows) console.log(`| ${row.step} | ${row.seconds.toFixed(2)} | ${row.cpuSeconds.toFixed(2)} | ${row.note} |`);
+  return [
+    `${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)} at the end.\n`,
+    "| step | seconds | CPU s | |\n| --- | ---: | ---: | --- |",
+    ...rows.map((row) => `| ${row.step} | ${row.seconds.toFixed(2)} | ${row.cpuSeconds.toFixed(2)} | ${row.note} |`),
+  ].join("\n");
 }
-
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exitCode = 1;
-});
