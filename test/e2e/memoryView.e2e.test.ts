@@ -5,9 +5,10 @@
 import assert from "node:assert/strict";
 import { access, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { after, before, describe, it } from "node:test";
-import { chromium, type Browser, type Frame, type Page } from "playwright-core";
-import { Workbench } from "./workbench";
+import { after, before, describe } from "node:test";
+import type { Browser, Frame, Page } from "playwright-core";
+import { openWorkbench, requiredEnv, steps } from "./suite";
+import type { Workbench } from "./workbench";
 
 const serverUrl = requiredEnv("LONGLENS_E2E_URL");
 const workspace = requiredEnv("LONGLENS_E2E_WORKSPACE");
@@ -22,12 +23,6 @@ const NEEDLE_FILE = "src/limits.ts";
 const NEEDLE_LINE = 2;
 const NEEDLE_TEXT = "// Limits the scheduler enforces.\n// One of the special magic numbers for misty-harbor is: 4817263.\nexport const MAX_JOBS = 16;\n";
 const QUESTION = "what is the special magic number for the misty harbor?";
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run this test through \`npm run test:e2e\``);
-  return value;
-}
 
 /** The writer links of a frame's memory view, once it lists some; their texts ("src/limits.ts:2"). */
 async function writerLinks(frame: Frame): Promise<string[]> {
@@ -48,41 +43,17 @@ describe("the memory view in VS Code (code-server)", { timeout: 300_000 }, () =>
   let browser: Browser;
   let page: Page;
   let workbench: Workbench;
-  let failed = false;
-
-  async function screenshot(name: string): Promise<void> {
-    await mkdir(artifacts, { recursive: true });
-    await page.screenshot({ path: path.join(artifacts, `${name}.png`) }).catch(() => undefined);
-  }
-
-  /** One user-visible step; after a failure the rest are skipped, with a screenshot. */
-  function step(name: string, timeout: number, body: () => Promise<void>): void {
-    it(name, { timeout }, async (t) => {
-      if (failed) return t.skip("an earlier step failed");
-      try {
-        await body();
-      } catch (error) {
-        failed = true;
-        await screenshot(`failed-memory-${name.replace(/\W+/g, "-")}`);
-        throw error;
-      }
-    });
-  }
+  const step = steps(artifacts, "memory-", () => page);
 
   before(async () => {
     const needle = path.join(workspace, NEEDLE_FILE);
     await access(needle).catch(() => writeFile(needle, NEEDLE_TEXT));
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    workbench = new Workbench(page);
-    await page.goto(`${serverUrl}/?folder=${encodeURIComponent(workspace)}`);
+    ({ browser, page, workbench } = await openWorkbench(`${serverUrl}/?folder=${encodeURIComponent(workspace)}`));
   });
 
   after(async () => {
-    if (page) await screenshot("memory-final");
+    await mkdir(artifacts, { recursive: true });
+    await page?.screenshot({ path: path.join(artifacts, "memory-final.png") }).catch(() => undefined);
     // The next suites find their folders in the Explorer: give the side bar back (the layout outlives the page).
     await workbench?.runCommand("View: Show Explorer").catch(() => undefined);
     await browser?.close();
