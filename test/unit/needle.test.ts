@@ -106,8 +106,9 @@ describe("needle answered by the model", () => {
     assert.equal(await spanned(tree, words), "7364519");
   });
 
-  // The thresholds come from the reliability table of the niah benchmark (README, bench:niah): answers at 0.9 or
-  // more were right (every one, on the fit and on the report seeds), and below the rule's threshold none was given.
+  // The thresholds come from the reliability tables (fitNeedle.ts and README, bench:niah): of answers at 0.95 or
+  // more, 182 of 182 were right on the fit and 410 of 412 on the report seeds; none fell between 0.2 and 0.95,
+  // and below the rule's threshold none is given.
   test("confidence: high for a right answer, below the bar for a sibling's value that passes the key check", async () => {
     for (const [question, value] of [[EXACT, "4817263"], ["what is the special magic number for the misty river?", "9092817"], ["what is the special magic number for the plum canyon?", "6150273"]]) {
       const right = await ws.needle(question!);
