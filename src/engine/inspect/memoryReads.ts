@@ -3,6 +3,7 @@
 import type { MemorySlotRead, MemoryView } from "../../shared/inspectData";
 import type { LoadedShard } from "../memory/memoryVotes";
 import type { ProductKeys } from "../memory/productKeys";
+import { readShards } from "../memory/shardReads";
 import { questionQueries } from "../memory/questionQueries";
 import type { ModelGraphs } from "../model/modelGraphs";
 import type { CodeTokenizer } from "../model/tokenizer";
@@ -39,8 +40,10 @@ export async function memoryReads(
   reader: MemoryView["reader"],
 ): Promise<MemoryView> {
   const listed: { shard: string; slots: MemorySlotRead[] }[] = [];
-  for (const shard of shards) {
-    const addresses = await keys.address(queries, shard.data.keys, shard.data.header.subkeys);
+  // The weights questions vote with: one softmax over every shard's reads, so they compare across shards.
+  const reads = await readShards(shards, queries, keys);
+  for (const [index, shard] of shards.entries()) {
+    const addresses = reads[index]!;
     // A slot's weight is the largest any one of the reader's tokens gave it: the mean over tokens would rank
     // first the slots every token brushes (written by many), where the strongest single read finds the code
     // the question names (a planted needle: measured on samples/taskboard, where the mean ranked it third).
