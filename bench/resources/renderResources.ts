@@ -39,7 +39,7 @@ export function renderResources(results: Results, figure: string): string {
   const cut = (phase: string) => engineCancels.filter((trial) => trial.phase === phase);
   const lines = [
     "## resources benchmark: memory, store size and cancellation (issue #16)\n",
-    `${machine.cores} cores, load average ${f(machine.loadAverage, 1)} at the end, ${machine.date}; each measurement in a process of its own ` +
+    `${machine.cores} cores, load average ${f(machine.loadAverage, 1)} at the end of the last part run (parts may run at other times: --only), ${machine.date}; each measurement in a process of its own ` +
       "(peak RSS is the process's, worker threads included). Other processes shared the cores: times are noisy, compare CPU seconds.\n",
     `![Peak RSS and store size against tokens; RSS over 1,000 asks](${figure})\n`,
     "| workspace | tokens | files | full index (lexical + memory) s | CPU s | peak RSS MB | store MB | store bytes/token |",

@@ -21,8 +21,8 @@ const RESULTS = path.join(ROOT, "bench", "results", "resources.json");
 const FIGURE = path.join(ROOT, "bench", "results", "resources.png");
 const WORK = path.join(longLensCacheDir(), "bench", "resource-stores");
 const FILE_MB = 200;
-/** Ctrl-C sent this many seconds after the CLI starts on the 100K-token tree (tsx start-up included): through scan, read and memory. */
-const CLI_DELAYS = [2, 3, 4, 5, 6, 7, 8, 10, 12, 14];
+/** Ctrl-C sent at these fractions of an uncancelled run's time (tsx start-up included): through scan, read and memory. */
+const CLI_CUTS = [0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.72, 0.8, 0.87, 0.94];
 const ENGINE_CANCELS: [string, number][] = [["scan", 2], ["read", 4], ["memory", 4], ["write", 2]];
 
 function measure<T>(...args: string[]): T {
@@ -47,14 +47,23 @@ async function indexSizes(sizes: number[]): Promise<Results["sizes"]> {
   return rows;
 }
 
-/** Sends SIGINT to the CLI's `index` at each delay and times the exit; the store folder says whether the memory pass had begun. */
+/** The CLI's `index` of `tree` into a fresh store, as a child process. */
+async function startCliIndex(tree: string, store: string): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
+  await rm(store, { recursive: true, force: true });
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "src/cli/main.ts"), "index", tree, "--store", store, "--json"], { cwd: ROOT, stdio: "ignore" });
+  return { child, exited: new Promise((resolve) => child.on("exit", (code) => resolve(code))) };
+}
+
+/** Sends SIGINT to the CLI's `index` at each cut of a whole run's time and times the exit; the store folder says whether the memory pass had begun. */
 async function cliCancels(tree: string): Promise<Results["cliCancels"]> {
+  const store = path.join(WORK, "cancel-cli");
+  const started = performance.now();
+  await (await startCliIndex(tree, store)).exited;
+  const wholeSeconds = (performance.now() - started) / 1000;
   const trials: Results["cliCancels"] = [];
-  for (const delay of CLI_DELAYS) {
-    const store = path.join(WORK, "cancel-cli");
-    await rm(store, { recursive: true, force: true });
-    const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "src/cli/main.ts"), "index", tree, "--store", store, "--json"], { cwd: ROOT, stdio: "ignore" });
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  for (const cut of CLI_CUTS) {
+    const delay = Math.round(cut * wholeSeconds * 10) / 10;
+    const { child, exited } = await startCliIndex(tree, store);
     const outcome = await Promise.race([exited.then((code) => ({ code })), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), delay * 1000))]);
     if (outcome) {
       trials.push({ delaySeconds: delay, inMemoryPass: false, ms: Number.NaN, exitCode: outcome.code });
