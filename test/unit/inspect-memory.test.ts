@@ -1,6 +1,6 @@
 // The inspector's memory view on a real indexed tree (samples/taskboard's api with a planted needle) and the
 // shipped model: a needle question's strongest slot was written by the needle's chunk, a token of the needle
-// line reads slots written there, weights are read weights (in [0, 1], strongest first, capped), and a folder
+// line reads slots written there, weights are read weights (in [0, 1], strongest vote first, capped), and a folder
 // without an index or memory gets the reason instead of an error.
 import assert from "node:assert/strict";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -53,7 +53,8 @@ function assertWellFormed(memory: MemoryView): void {
   for (const shard of memory.shards) {
     assert.ok(shard.slots.length <= SLOTS_PER_SHARD);
     const weights = shard.slots.map((s) => s.weight);
-    assert.deepEqual(weights, [...weights].sort((a, b) => b - a), "strongest first");
+    const votes = shard.slots.map((s) => s.weight / Math.max(1, s.writes));
+    assert.deepEqual(votes, [...votes].sort((a, b) => b - a), "strongest vote (weight over writes) first");
     assert.ok(weights.every((w) => w > 0 && w <= 1), `weights in (0, 1]: ${weights}`);
     assert.equal(new Set(shard.slots.map((s) => s.slot)).size, shard.slots.length, "each slot once");
   }

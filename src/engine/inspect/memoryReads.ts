@@ -46,23 +46,28 @@ export async function memoryReads(
     const addresses = reads[index]!;
     // A slot's weight is the largest any one of the reader's tokens gave it: the mean over tokens would rank
     // first the slots every token brushes (written by many), where the strongest single read finds the code
-    // the question names (a planted needle: measured on samples/taskboard, where the mean ranked it third).
+    // the question names. Slots are ranked as they vote (memoryVotes): weight over write count.
     const weights = new Map<number, number>();
-    addresses.slots.forEach((slot, i) => weights.set(slot, Math.max(weights.get(slot) ?? 0, addresses.weights[i]!)));
-    const strongest = [...weights].sort((a, b) => b[1] - a[1]).slice(0, SLOTS_PER_SHARD);
-    listed.push({ shard: shard.name, slots: strongest.map(([slot, weight]) => slotRead(shard, chunk, slot, weight)) });
+    addresses.slots.forEach((slot, i) => {
+      if (addresses.weights[i]! > 0) weights.set(slot, Math.max(weights.get(slot) ?? 0, addresses.weights[i]!));
+    });
+    const slots = [...weights].map(([slot, weight]) => slotRead(shard, chunk, slot, weight));
+    listed.push({ shard: shard.name, slots: slots.sort((a, b) => vote(b) - vote(a)).slice(0, SLOTS_PER_SHARD) });
   }
-  const cut = listed.flatMap((s) => s.slots.map((slot) => slot.weight)).sort((a, b) => b - a)[SLOTS_IN_ALL - 1] ?? -Infinity;
+  const cut = listed.flatMap((s) => s.slots.map(vote)).sort((a, b) => b - a)[SLOTS_IN_ALL - 1] ?? -Infinity;
   const kept = strongestInAll(listed, cut);
   return { reader, shardsRead: shards.length, shards: kept.filter((s) => s.slots.length > 0) };
 }
 
+/** What a slot's read adds to its chunk's votes: its weight over its write count. */
+const vote = (slot: MemorySlotRead): number => slot.weight / Math.max(1, slot.writes);
+
 /** Keeps the SLOTS_IN_ALL strongest slots across shards (ties at the cut in shard order). */
 function strongestInAll(listed: { shard: string; slots: MemorySlotRead[] }[], cut: number) {
-  let left = SLOTS_IN_ALL - listed.reduce((n, s) => n + s.slots.filter((slot) => slot.weight > cut).length, 0);
+  let left = SLOTS_IN_ALL - listed.reduce((n, s) => n + s.slots.filter((slot) => vote(slot) > cut).length, 0);
   return listed.map(({ shard, slots }) => ({
     shard,
-    slots: slots.filter((slot) => slot.weight > cut || (slot.weight === cut && left-- > 0)),
+    slots: slots.filter((slot) => vote(slot) > cut || (vote(slot) === cut && left-- > 0)),
   }));
 }
 
