@@ -33,7 +33,8 @@ async function storeFiles(store: string) {
 }
 
 async function index(tree: string, store: string, memory: boolean, needlesFile?: string) {
-  const ws = await Workspace.open(tree, { storeDir: store, memory });
+  // As the extension indexes (indexOnWorker): the whole run on a worker thread, this thread only passing messages.
+  const ws = await Workspace.open(tree, { storeDir: store, memory, indexOnWorker: memory });
   // The event loop's worst delay over the whole run, and over the memory pass alone (its progress reports).
   const loop = monitorEventLoopDelay({ resolution: 10 });
   const memoryLoop = monitorEventLoopDelay({ resolution: 10 });

@@ -244,10 +244,14 @@ async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult>
   onProgress?.({ phase: "index", filesDone: files.length, filesTotal: files.length });
   await compactLexicalIndex(state.lexical);
   throwIfCancelled(signal);
+  // The memory pass runs on worker threads, where the model keeps one core busy and leaves this thread idle: the
+  // further files (ask's vectors) are built meanwhile. A failed or cancelled pass leaves them unawaited.
+  const further = job.extraFiles?.(catalogFiles, base?.extraFiles);
+  further?.catch(() => undefined);
   const memory = await job.memory?.(catalogFiles, base?.extraFiles);
   let generation: string;
   try {
-    const extraFiles = [...(memory?.files ?? []), ...((await job.extraFiles?.(catalogFiles, base?.extraFiles)) ?? [])];
+    const extraFiles = [...(memory?.files ?? []), ...((await further) ?? [])];
     onProgress?.({ phase: "write", filesDone: files.length, filesTotal: files.length });
     generation = await writeGeneration(layout, { tokenCounter: counter.name, files: catalogFiles }, state.lexical, extraFiles);
   } finally {
