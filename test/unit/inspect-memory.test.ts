@@ -1,6 +1,6 @@
 // The inspector's memory view on a real indexed tree (samples/taskboard's api with a planted needle) and the
-// shipped model: a needle question's strongest slot was written by the needle's chunk, a token of the needle
-// line reads slots written there, weights are read weights (in [0, 1], strongest vote first, capped), and a folder
+// shipped model: a needle question's first slot was written by the needle's chunk, a token of the needle
+// line reads slots written there, weights are read weights (in [0, 1], capped), and a folder
 // without an index or memory gets the reason instead of an error.
 import assert from "node:assert/strict";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -53,8 +53,6 @@ function assertWellFormed(memory: MemoryView): void {
   for (const shard of memory.shards) {
     assert.ok(shard.slots.length <= SLOTS_PER_SHARD);
     const weights = shard.slots.map((s) => s.weight);
-    const votes = shard.slots.map((s) => s.weight / Math.max(1, s.writes));
-    assert.deepEqual(votes, [...votes].sort((a, b) => b - a), "strongest vote (weight over writes) first");
     assert.ok(weights.every((w) => w > 0 && w <= 1), `weights in (0, 1]: ${weights}`);
     assert.equal(new Set(shard.slots.map((s) => s.slot)).size, shard.slots.length, "each slot once");
   }
@@ -66,12 +64,12 @@ function assertWellFormed(memory: MemoryView): void {
 }
 
 describe("inspect's memory view", () => {
-  test("a needle question's strongest slot was written by the needle's line, inside its chunk", async () => {
+  test("a needle question's first slot was written by the needle's line, inside its chunk", async () => {
     for (const question of ["What is the special magic number for misty-harbor?", "What is the special magic number for the misty harbor?"]) {
       const memory = await view(workspace.memoryReads({ question }));
       assert.deepEqual(memory.reader, { question });
       assertWellFormed(memory);
-      const strongest = memory.shards.flatMap((s) => s.slots).sort((a, b) => b.weight - a.weight)[0]!;
+      const strongest = memory.shards[0]!.slots[0]!; // one shard here: its first slot is the view's first
       assert.equal(strongest.writer?.file, NEEDLE_FILE, question);
       assert.equal(strongest.writer.line, NEEDLE_LINE, question);
       assert.ok(strongest.writer.startLine <= NEEDLE_LINE && NEEDLE_LINE <= strongest.writer.endLine);

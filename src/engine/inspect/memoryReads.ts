@@ -39,37 +39,44 @@ export async function memoryReads(
   queries: Float32Array,
   reader: MemoryView["reader"],
 ): Promise<MemoryView> {
-  const listed: { shard: string; slots: MemorySlotRead[] }[] = [];
   // The weights questions vote with: one softmax over every shard's reads, so they compare across shards.
   const reads = await readShards(shards, queries, keys);
+  const listed: { shard: string; slots: Ranked[] }[] = [];
   for (const [index, shard] of shards.entries()) {
-    const addresses = reads[index]!;
-    // A slot's weight is the largest any one of the reader's tokens gave it: the mean over tokens would rank
-    // first the slots every token brushes (written by many), where the strongest single read finds the code
-    // the question names. Slots are ranked as they vote (memoryVotes): weight over write count.
-    const weights = new Map<number, number>();
-    addresses.slots.forEach((slot, i) => {
-      if (addresses.weights[i]! > 0) weights.set(slot, Math.max(weights.get(slot) ?? 0, addresses.weights[i]!));
+    const { slots, weights } = reads[index]!;
+    // A slot's weight is the largest any one of the reader's tokens gave it (the mean would favour slots every
+    // token brushes). Slots are listed by the votes of the chunk their writer sits in, as memoryVotes counts
+    // them (weight over write count, summed): a single slot's weight is noisy, its chunk's votes are what
+    // locate a needle (on samples/taskboard and the e2e tree, ranking by the slot alone put the needle's
+    // slot first in one and out of the first 8 in the other).
+    const strongest = new Map<number, number>();
+    const chunkVotes = new Map<number, number>();
+    slots.forEach((slot, i) => {
+      const weight = weights[i]!;
+      if (weight === 0) return;
+      strongest.set(slot, Math.max(strongest.get(slot) ?? 0, weight));
+      const c = Math.floor(shard.data.writer[slot]! / chunk);
+      chunkVotes.set(c, (chunkVotes.get(c) ?? 0) + weight / Math.max(1, shard.data.hits[slot]!));
     });
-    const slots = [...weights].map(([slot, weight]) => slotRead(shard, chunk, slot, weight));
-    listed.push({ shard: shard.name, slots: slots.sort((a, b) => vote(b) - vote(a)).slice(0, SLOTS_PER_SHARD) });
+    const ranked = [...strongest].map(([slot, weight]) => ({
+      read: slotRead(shard, chunk, slot, weight),
+      rank: [chunkVotes.get(Math.floor(shard.data.writer[slot]! / chunk)) ?? 0, weight] as const,
+    }));
+    listed.push({ shard: shard.name, slots: ranked.sort(byRank).slice(0, SLOTS_PER_SHARD) });
   }
-  const cut = listed.flatMap((s) => s.slots.map(vote)).sort((a, b) => b - a)[SLOTS_IN_ALL - 1] ?? -Infinity;
-  const kept = strongestInAll(listed, cut);
-  return { reader, shardsRead: shards.length, shards: kept.filter((s) => s.slots.length > 0) };
+  const kept = listed.flatMap((s) => s.slots).sort(byRank).slice(0, SLOTS_IN_ALL);
+  const shown = new Set(kept.map((entry) => entry.read));
+  const view = listed.map(({ shard, slots }) => ({ shard, slots: slots.filter((entry) => shown.has(entry.read)).map((entry) => entry.read) }));
+  return { reader, shardsRead: shards.length, shards: view.filter((s) => s.slots.length > 0) };
 }
 
-/** What a slot's read adds to its chunk's votes: its weight over its write count. */
-const vote = (slot: MemorySlotRead): number => slot.weight / Math.max(1, slot.writes);
-
-/** Keeps the SLOTS_IN_ALL strongest slots across shards (ties at the cut in shard order). */
-function strongestInAll(listed: { shard: string; slots: MemorySlotRead[] }[], cut: number) {
-  let left = SLOTS_IN_ALL - listed.reduce((n, s) => n + s.slots.filter((slot) => vote(slot) > cut).length, 0);
-  return listed.map(({ shard, slots }) => ({
-    shard,
-    slots: slots.filter((slot) => vote(slot) > cut || (vote(slot) === cut && left-- > 0)),
-  }));
+/** A listed slot and what orders it: its chunk's votes, then its own weight. */
+interface Ranked {
+  read: MemorySlotRead;
+  rank: readonly [number, number];
 }
+
+const byRank = (a: Ranked, b: Ranked): number => b.rank[0] - a.rank[0] || b.rank[1] - a.rank[1];
 
 function slotRead(shard: LoadedShard, chunk: number, slot: number, weight: number): MemorySlotRead {
   const { data, provenance } = shard;
