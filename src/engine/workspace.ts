@@ -269,8 +269,10 @@ export class Workspace {
       const memory = await this.openMemory(store);
       if (!memory) return { reason: "The index has no memory; index again to rebuild it." };
       const model = await this.loadModel();
+      // A question is read in the needle's prompt form, as Find Needle reads the memory, so the view shows the
+      // reads behind its evidence (the bare question pointed elsewhere on the e2e's small tree).
       const queries = "question" in reader
-        ? await questionQueries(model.graphs, model.tokenizer.encode(reader.question))
+        ? await questionQueries(model.graphs, model.tokenizer.encode(memoryPrompt(reader.question)))
         : await tokenQuery(model.graphs, model.tokenizer, reader.text, reader.end);
       const read = "question" in reader ? { question: reader.question } : { token: reader.token };
       return { view: await memoryReads(memory.shards, model.memory.productKeys, model.config.model.mem_chunk, queries, read) };
