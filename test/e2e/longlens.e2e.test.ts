@@ -289,7 +289,12 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
     assert.match(await frame.locator(".summary").nth(1).innerText(), /Layer 3, head 0: [\d,]+ of [\d,]+ tokens folded away in \d+ stretches/);
     const plot = frame.locator("canvas.plot");
     await plot.waitFor({ state: "visible", timeout: UI_TIMEOUT_MS });
-    const box = (await plot.boundingBox())!;
+    // The plot can be redrawn (replaced) just after it shows: its box is null until the new one is laid out.
+    let box = await plot.boundingBox();
+    for (const deadline = Date.now() + UI_TIMEOUT_MS; !box; box = await plot.boundingBox()) {
+      assert.ok(Date.now() < deadline, "the folding plot never got a size");
+      await page.waitForTimeout(200);
+    }
     await plot.hover({ position: { x: box.width / 3, y: box.height / 2 } });
     assert.match(await frame.locator(".tip").innerText(), /^token \d+ “/);
     const before = await workbench.editorDecorations().count();
