@@ -37,6 +37,26 @@ async function haystack(dir: string, line = 20): Promise<{ tree: string; file: s
   return { tree, file, line };
 }
 
+/** Adds files to the tree, then cancels the re-index as soon as it reaches the memory pass: it must stop within 500 ms. */
+async function cancelInMemoryPass(ws: Workspace, tree: string): Promise<void> {
+  await mkdir(path.join(tree, "more"));
+  await cp(path.join(ENGINE, "lexical"), path.join(tree, "more"), { recursive: true });
+  const controller = new AbortController();
+  let abortedAt = 0;
+  const run = ws.index({
+    signal: controller.signal,
+    onProgress: (p) => {
+      if (p.phase === "memory" && !abortedAt) {
+        abortedAt = performance.now();
+        controller.abort();
+      }
+    },
+  });
+  await assert.rejects(run, (e: unknown) => e instanceof LongLensError && e.code === "CANCELLED");
+  assert.ok(abortedAt > 0, "the run reached the memory pass");
+  assert.ok(performance.now() - abortedAt < 500, `stopped ${Math.round(performance.now() - abortedAt)} ms after the cancel`);
+}
+
 async function shardFiles(store: string): Promise<Map<string, string>> {
   const generations = path.join(store, "generations");
   const [generation] = (await readdir(generations)).filter((n) => !n.includes(".tmp-"));
@@ -118,22 +138,7 @@ describe("memory pass", () => {
     t.after(() => ws.dispose());
     await ws.index();
     const before = await ws.memoryHits(EXACT, 3);
-    await mkdir(path.join(tree, "more"));
-    await cp(path.join(ENGINE, "lexical"), path.join(tree, "more"), { recursive: true });
-    const controller = new AbortController();
-    let abortedAt = 0;
-    const run = ws.index({
-      signal: controller.signal,
-      onProgress: (p) => {
-        if (p.phase === "memory" && !abortedAt) {
-          abortedAt = performance.now();
-          controller.abort();
-        }
-      },
-    });
-    await assert.rejects(run, (e: unknown) => e instanceof LongLensError && e.code === "CANCELLED");
-    assert.ok(abortedAt > 0, "the run reached the memory pass");
-    assert.ok(performance.now() - abortedAt < 500, `stopped ${Math.round(performance.now() - abortedAt)} ms after the cancel`);
+    await cancelInMemoryPass(ws, tree);
     const after = await ws.memoryHits(EXACT, 3);
     assert.equal(after[0]?.file, file);
     assert.deepEqual(after.map((h) => [h.file, h.startLine, h.votes]), before.map((h) => [h.file, h.startLine, h.votes]));
@@ -160,21 +165,7 @@ describe("memory pass", () => {
     const before = await onWorker.memoryHits(EXACT, 3);
     assert.equal(before[0]?.file, file);
 
-    await mkdir(path.join(tree, "more"));
-    await cp(path.join(ENGINE, "lexical"), path.join(tree, "more"), { recursive: true });
-    const controller = new AbortController();
-    let abortedAt = 0;
-    const run = onWorker.index({
-      signal: controller.signal,
-      onProgress: (p) => {
-        if (p.phase === "memory" && !abortedAt) {
-          abortedAt = performance.now();
-          controller.abort();
-        }
-      },
-    });
-    await assert.rejects(run, (e: unknown) => e instanceof LongLensError && e.code === "CANCELLED");
-    assert.ok(performance.now() - abortedAt < 500, `stopped ${Math.round(performance.now() - abortedAt)} ms after the cancel`);
+    await cancelInMemoryPass(onWorker, tree);
     const after = await onWorker.memoryHits(EXACT, 3);
     assert.deepEqual(after.map((h) => [h.file, h.startLine, h.votes]), before.map((h) => [h.file, h.startLine, h.votes]));
   });
