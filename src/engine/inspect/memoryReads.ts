@@ -1,9 +1,8 @@
 // The memory view: which slots of every shard a reader's queries read, with what weight, how many tokens
 // wrote each and where the last of them sits in the code. Kept to the strongest few so a webview stays light.
 import type { MemorySlotRead, MemoryView } from "../../shared/inspectData";
-import type { LoadedShard } from "../memory/memoryVotes";
+import { type LoadedShard, memoryVotes } from "../memory/memoryVotes";
 import type { ProductKeys } from "../memory/productKeys";
-import { readShards } from "../memory/shardReads";
 import { questionQueries } from "../memory/questionQueries";
 import type { ModelGraphs } from "../model/modelGraphs";
 import type { CodeTokenizer } from "../model/tokenizer";
@@ -39,44 +38,32 @@ export async function memoryReads(
   queries: Float32Array,
   reader: MemoryView["reader"],
 ): Promise<MemoryView> {
-  // The weights questions vote with: one softmax over every shard's reads, so they compare across shards.
-  const reads = await readShards(shards, queries, keys);
-  const listed: { shard: string; slots: Ranked[] }[] = [];
-  for (const [index, shard] of shards.entries()) {
-    const { slots, weights } = reads[index]!;
-    // A slot's weight is the largest any one of the reader's tokens gave it (the mean would favour slots every
-    // token brushes). Slots are listed by the votes of the chunk their writer sits in, as memoryVotes counts
-    // them (weight over write count, summed): a single slot's weight is noisy, its chunk's votes are what
-    // locate a needle (on samples/taskboard and the e2e tree, ranking by the slot alone put the needle's
-    // slot first in one and out of the first 8 in the other).
-    const strongest = new Map<number, number>();
-    const chunkVotes = new Map<number, number>();
-    slots.forEach((slot, i) => {
-      const weight = weights[i]!;
-      if (weight === 0) return;
-      strongest.set(slot, Math.max(strongest.get(slot) ?? 0, weight));
-      const c = Math.floor(shard.data.writer[slot]! / chunk);
-      chunkVotes.set(c, (chunkVotes.get(c) ?? 0) + weight / Math.max(1, shard.data.hits[slot]!));
-    });
-    const ranked = [...strongest].map(([slot, weight]) => ({
-      read: slotRead(shard, chunk, slot, weight),
-      rank: [chunkVotes.get(Math.floor(shard.data.writer[slot]! / chunk)) ?? 0, weight] as const,
-    }));
-    listed.push({ shard: shard.name, slots: ranked.sort(byRank).slice(0, SLOTS_PER_SHARD) });
+  // The chunks the reads vote for, as a question's are counted (memoryVotes: one softmax over every shard,
+  // weight over write count, summed per chunk). A slot's weight is the largest any one of the reader's tokens
+  // gave it (the mean would favour slots every token brushes); slots are listed by their chunk's votes: a single
+  // slot's weight is noisy, its chunk's votes are what locate a needle (on samples/taskboard and the e2e tree,
+  // ranking by the slot alone put the needle's slot first in one and out of the first 8 in the other).
+  const votes = await memoryVotes(shards, queries, keys, chunk);
+  const strongest = shards.map(() => new Map<number, { votes: number; weight: number }>());
+  for (const vote of votes) {
+    for (const { slot, weight } of vote.slots) {
+      const seen = strongest[vote.shard]!.get(slot);
+      if (!seen || weight > seen.weight) strongest[vote.shard]!.set(slot, { votes: vote.votes, weight });
+    }
   }
+  const listed = shards.map((shard, index) => {
+    const ranked = [...strongest[index]!].map(([slot, { votes: chunkVotes, weight }]) => ({ slot, rank: [chunkVotes, weight] as const }));
+    const top = ranked.sort(byRank).slice(0, SLOTS_PER_SHARD);
+    return { shard: shard.name, slots: top.map(({ slot, rank }) => ({ read: slotRead(shard, chunk, slot, rank[1]), rank })) };
+  });
   const kept = listed.flatMap((s) => s.slots).sort(byRank).slice(0, SLOTS_IN_ALL);
   const shown = new Set(kept.map((entry) => entry.read));
   const view = listed.map(({ shard, slots }) => ({ shard, slots: slots.filter((entry) => shown.has(entry.read)).map((entry) => entry.read) }));
   return { reader, shardsRead: shards.length, shards: view.filter((s) => s.slots.length > 0) };
 }
 
-/** A listed slot and what orders it: its chunk's votes, then its own weight. */
-interface Ranked {
-  read: MemorySlotRead;
-  rank: readonly [number, number];
-}
-
-const byRank = (a: Ranked, b: Ranked): number => b.rank[0] - a.rank[0] || b.rank[1] - a.rank[1];
+/** What orders listed slots: their chunk's votes, then their own weight. */
+const byRank = (a: { rank: readonly [number, number] }, b: { rank: readonly [number, number] }): number => b.rank[0] - a.rank[0] || b.rank[1] - a.rank[1];
 
 function slotRead(shard: LoadedShard, chunk: number, slot: number, weight: number): MemorySlotRead {
   const { data, provenance } = shard;
