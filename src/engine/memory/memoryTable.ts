@@ -1,7 +1,7 @@
 // One fast-weight product-key memory: sub-keys, a value table, and per slot its provenance. The rules are
 // the training code's (model.py: LongLensModel.write_chunk, write_memory, read_memory), held to PyTorch by
 // test/unit/memory-parity.test.ts.
-import { entropyStep } from "./keyUpdate";
+import { EntropyScratch, entropyStep } from "./keyUpdate";
 import type { Addresses, ProductKeys } from "./productKeys";
 
 export interface MemoryRules {
@@ -36,6 +36,9 @@ export class MemoryTable {
   private readonly touched: Int32Array;
   private readonly counts: Int32Array;
   private readonly sums: Float32Array;
+  /** Scratch for one row's error, target - read, and for the key step. */
+  private readonly residual: Float32Array;
+  private readonly entropyScratch: EntropyScratch;
 
   constructor(
     readonly rules: MemoryRules,
@@ -53,20 +56,28 @@ export class MemoryTable {
     this.touched = new Int32Array(most);
     this.counts = new Int32Array(most);
     this.sums = new Float32Array(most * rules.valueDim);
+    this.residual = new Float32Array(rules.valueDim);
+    this.entropyScratch = new EntropyScratch(subkeys, rules.keyDim / 2);
   }
 
   /** Reads for addressed queries: sum_j weight_tj * values[slot_tj], (T, V). */
   read(addresses: Addresses): Float32Array {
-    const { topk, valueDim: V } = this.rules;
-    const out = new Float32Array(addresses.rows * V);
-    for (let t = 0; t < addresses.rows; t++) {
-      for (let j = 0; j < topk; j++) {
-        const w = addresses.weights[t * topk + j]!;
-        const from = addresses.slots[t * topk + j]! * V;
-        for (let d = 0; d < V; d++) out[t * V + d] += w * this.values[from + d]!;
-      }
-    }
+    const out = new Float32Array(addresses.rows * this.rules.valueDim);
+    for (let t = 0; t < addresses.rows; t++) this.readRow(addresses, t, out, t * this.rules.valueDim);
     return out;
+  }
+
+  /** Row t's read into out[at, at + V). */
+  private readRow(addresses: Addresses, t: number, out: Float32Array, at: number): void {
+    const { topk, valueDim: V } = this.rules;
+    const { values } = this;
+    const { slots, weights } = addresses;
+    out.fill(0, at, at + V);
+    for (let j = t * topk; j < (t + 1) * topk; j++) {
+      const w = weights[j]!;
+      const from = slots[j]! * V;
+      for (let d = 0; d < V; d++) out[at + d] += w * values[from + d]!;
+    }
   }
 
   /** Writes a piece chunk by chunk, as the model's forward pass does in memory mode. */
@@ -102,14 +113,19 @@ export class MemoryTable {
       gates.set(piece.gates.subarray(sourceFrom, e - 1));
     }
     const addresses = await productKeys.address(queries, this.keys, this.subkeys);
-    const reads = this.read(addresses);
-    // Sum each touched slot's contributions, then add sum / hits: all reads above saw the values before the write.
-    const { touched, counts, sums, touchedAt, writer, hits, values } = this;
+    // Sum each touched slot's contributions, then add sum / hits: every row's read sees the values before the write.
+    const { touched, counts, sums, touchedAt, writer, hits, values, residual } = this;
+    const { slots, weights } = addresses;
+    const targets = piece.values;
     let unique = 0;
     for (let t = 0; t < rows; t++) {
+      // The row's error, target - read, is shared by its top-k slots.
+      this.readRow(addresses, t, residual, 0);
       const target = (targetFrom + t) * V;
-      for (let j = 0; j < topk; j++) {
-        const slot = addresses.slots[t * topk + j]!;
+      for (let d = 0; d < V; d++) residual[d] = targets[target + d]! - residual[d]!;
+      const gate = gates[t]! * topk;
+      for (let j = t * topk; j < (t + 1) * topk; j++) {
+        const slot = slots[j]!;
         let at = touchedAt[slot]!;
         if (at < 0) {
           at = touchedAt[slot] = unique++;
@@ -118,8 +134,9 @@ export class MemoryTable {
           sums.fill(0, at * V, (at + 1) * V);
         }
         counts[at]!++;
-        const scale = addresses.weights[t * topk + j]! * gates[t]! * topk;
-        for (let d = 0; d < V; d++) sums[at * V + d] += scale * (piece.values[target + d]! - reads[t * V + d]!);
+        const scale = weights[j]! * gate;
+        const sum = at * V;
+        for (let d = 0; d < V; d++) sums[sum + d] += scale * residual[d]!;
         writer[slot] = this.seen + targetFrom + t;
         hits[slot]!++;
       }
@@ -127,9 +144,11 @@ export class MemoryTable {
     for (let i = 0; i < unique; i++) {
       const slot = touched[i]!;
       const n = counts[i]!;
-      for (let d = 0; d < V; d++) values[slot * V + d] += sums[i * V + d]! / n;
+      const to = slot * V;
+      const from = i * V;
+      for (let d = 0; d < V; d++) values[to + d] += sums[from + d]! / n;
       touchedAt[slot] = -1;
     }
-    entropyStep(this.keys, this.subkeys, queries, addresses, topk, this.rules.keyLr);
+    entropyStep(this.keys, this.subkeys, queries, addresses, topk, this.rules.keyLr, this.entropyScratch);
   }
 }
