@@ -3,7 +3,9 @@ import { readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises
 import path from "node:path";
 import { test } from "node:test";
 import { LongLensError } from "../../src/engine/errors";
+import { readStore } from "../../src/engine/store/readStore";
 import { StoreLayout } from "../../src/engine/store/storeLayout";
+import { type GenerationFile, writeGeneration } from "../../src/engine/store/writeGeneration";
 import { Workspace, defaultStoreDir } from "../../src/engine/workspace";
 import { polyglotCopy } from "../fixtures/fixtureTrees";
 
@@ -135,6 +137,66 @@ test("an aborted index leaves the previous store answering identically", async (
   const reopened = await Workspace.open(tree, { storeDir: store });
   assert.deepEqual(await reopened.ask(question), answer);
   assert.equal(await reopened.hasIndex(), true);
+});
+
+/** Generation folders of a store, staging ones included: an aborted write must leave only the previous one. */
+const generationFolders = async (store: string): Promise<string[]> => (await readdir(new StoreLayout(store).generations)).sort();
+
+test("an abort while the new generation is written stops within 500 ms and leaves the previous one answering", async (t) => {
+  const { tree, store } = await polyglotCopy(t);
+  const workspace = await Workspace.open(tree, { storeDir: store });
+  const first = await workspace.index();
+  assert.ok(first.memory && first.memory.shards > 0, "the memory pass ran: its shards are among the files to write");
+  const manifest = await readFile(new StoreLayout(store).manifest, "utf8");
+  const generations = await generationFolders(store);
+  const question = "where are routes registered to handlers";
+  const answer = await workspace.ask(question);
+
+  await writeFile(path.join(tree, "lib/handlers.ts"), "export function registerHandlers(routes: string[]) { return routes; }\n");
+  const controller = new AbortController();
+  let abortedAt = 0;
+  const aborted = workspace.index({
+    signal: controller.signal,
+    onProgress: (progress) => {
+      if (progress.phase !== "write" || abortedAt) return;
+      abortedAt = performance.now();
+      controller.abort();
+    },
+  });
+  await assert.rejects(aborted, (error: unknown) => error instanceof LongLensError && error.code === "CANCELLED");
+  const ms = performance.now() - abortedAt;
+  assert.ok(abortedAt > 0, "the run reached the write");
+  assert.ok(ms <= 500, `cancelled in ${ms.toFixed(0)} ms`);
+  assert.equal(await readFile(new StoreLayout(store).manifest, "utf8"), manifest);
+  assert.deepEqual(await generationFolders(store), generations, "no staging folder is left");
+  const reopened = await Workspace.open(tree, { storeDir: store });
+  assert.deepEqual(await reopened.ask(question), answer);
+});
+
+test("an abort between two files of a generation removes what was written and writes no further file", async (t) => {
+  const { tree, store } = await polyglotCopy(t);
+  const workspace = await Workspace.open(tree, { storeDir: store, memory: false });
+  await workspace.index();
+  const layout = new StoreLayout(store);
+  const manifest = await readFile(layout.manifest, "utf8");
+  const previous = await readStore(layout);
+  const generations = await generationFolders(store);
+  const controller = new AbortController();
+  const written: string[] = [];
+  const file = (name: string, abort = false): GenerationFile => ({
+    name,
+    write: async (target) => {
+      await writeFile(target, name);
+      written.push(name);
+      if (abort) controller.abort();
+    },
+  });
+  const writing = writeGeneration(layout, previous.store!.catalog, previous.store!.lexical, [file("a.bin"), file("b.bin", true), file("c.bin")], controller.signal);
+  await assert.rejects(writing, (error: unknown) => error instanceof LongLensError && error.code === "CANCELLED");
+  assert.deepEqual(written, ["a.bin", "b.bin"]);
+  assert.equal(await readFile(layout.manifest, "utf8"), manifest);
+  assert.deepEqual(await generationFolders(store), generations, "the staging folder is removed");
+  assert.equal((await workspace.ask("parseConfigFile")).hits[0]?.file, "src/config/parseConfigFile.ts");
 });
 
 test("the default store lies in the user cache, keyed by the real path", async (t) => {

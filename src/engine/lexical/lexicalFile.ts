@@ -47,7 +47,7 @@ export function* lexicalIndexJson(index: LexicalIndex): Generator<string> {
   yield `${piece.length > 0 ? separator : ""}${piece.join(",")}]}`;
 }
 
-/** Writes the lexical index to `target` as gzipped JSON, streaming. */
-export async function writeLexicalIndex(index: LexicalIndex, target: string): Promise<void> {
-  await pipeline(Readable.from(lexicalIndexJson(index)), createGzip(), createWriteStream(target, { flags: "wx" }));
+/** Writes the lexical index to `target` as gzipped JSON, streaming; `signal` stops it between pieces. */
+export async function writeLexicalIndex(index: LexicalIndex, target: string, signal?: AbortSignal): Promise<void> {
+  await pipeline(Readable.from(lexicalIndexJson(index)), createGzip(), createWriteStream(target, { flags: "wx" }), signal ? { signal } : {});
 }

@@ -253,7 +253,7 @@ async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult>
   try {
     const extraFiles = [...(memory?.files ?? []), ...((await further) ?? [])];
     onProgress?.({ phase: "write", filesDone: files.length, filesTotal: files.length });
-    generation = await writeGeneration(layout, { tokenCounter: counter.name, files: catalogFiles }, state.lexical, extraFiles);
+    generation = await writeGeneration(layout, { tokenCounter: counter.name, files: catalogFiles }, state.lexical, extraFiles, signal);
   } finally {
     await memory?.cleanup();
   }

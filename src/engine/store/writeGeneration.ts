@@ -3,6 +3,7 @@ import { chmod, mkdir, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
+import { cancelled, throwIfCancelled } from "../cancel";
 import { writeLexicalIndex } from "../lexical/lexicalFile";
 import type { LexicalIndex } from "../lexical/lexicalIndex";
 import { fsyncPath, temporaryPath, writeFileAtomic } from "./atomicFile";
@@ -55,24 +56,28 @@ async function writeData(staging: string, name: string, data: Uint8Array): Promi
 }
 
 /** Has a caller-written file of the staging folder written, then syncs, restricts and hashes it. */
-async function writeExtra(staging: string, file: GenerationFile): Promise<string> {
+async function writeExtra(staging: string, file: GenerationFile, signal: AbortSignal | undefined): Promise<string> {
+  throwIfCancelled(signal);
   const target = path.join(staging, file.name);
   await file.write(target);
   await chmod(target, FILE_MODE);
   await fsyncPath(target);
-  return sha256OfFile(target);
+  return sha256OfFile(target, signal);
 }
 
 /**
  * Makes a new generation current: its files are written and synced under a temporary folder name, the folder
  * is renamed into place, and only then the manifest (with every file's sha256) is replaced by rename to point
- * at it. A crash at any step leaves the previous manifest and generation intact.
+ * at it. A crash at any step leaves the previous manifest and generation intact. An abort (`signal`) is honoured
+ * between files and inside the long ones (the lexical index, hashing) until the folder is renamed into place:
+ * the staging folder is then removed and the previous generation stays current.
  */
 export async function writeGeneration(
   layout: StoreLayout,
   catalog: Catalog,
   lexical: LexicalIndex,
   extraFiles: readonly GenerationFile[] = [],
+  signal?: AbortSignal,
 ): Promise<string> {
   checkNames(extraFiles);
   const generation = `${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
@@ -84,9 +89,11 @@ export async function writeGeneration(
     const files: Record<string, string> = {
       [CATALOG_NAME]: await writeData(staging, CATALOG_NAME, await gzipAsync(JSON.stringify(catalog))),
       // Streamed: one string of a huge file's index would weigh more than the index (lexical/lexicalFile.ts).
-      [LEXICAL_NAME]: await writeExtra(staging, { name: LEXICAL_NAME, write: (target) => writeLexicalIndex(lexical, target) }),
+      [LEXICAL_NAME]: await writeExtra(staging, { name: LEXICAL_NAME, write: (target) => writeLexicalIndex(lexical, target, signal) }, signal),
     };
-    for (const file of extraFiles) files[file.name] = await writeExtra(staging, file);
+    for (const file of extraFiles) files[file.name] = await writeExtra(staging, file, signal);
+    // The last point to stop at: once renamed, the folder is no longer staging, and the manifest follows at once.
+    throwIfCancelled(signal);
     await fsyncPath(staging);
     await rename(staging, final);
     await fsyncPath(layout.generations);
@@ -97,7 +104,8 @@ export async function writeGeneration(
     await fsyncPath(layout.dir);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
-    throw error;
+    // A stream stopped by the signal fails with its own AbortError; the caller is told the run was cancelled.
+    throw signal?.aborted ? cancelled() : error;
   }
   return generation;
 }
