@@ -11,7 +11,7 @@ export interface Point {
 }
 
 export function featuresOf(c: NeedleCandidate): AnswerFeatures {
-  return { meanLogProb: c.meanLogProb, minLogProb: c.minLogProb, memoryShare: c.memoryShare, keyOnLine: c.keyOnLine };
+  return { meanLogProb: c.meanLogProb, minLogProb: c.minLogProb, memoryShare: c.memoryShare, keyOnLine: c.keyOnLine, scored: c.scored };
 }
 
 const pluralOf = (asked: AskedNeedle) => needlePrompt(asked.question, "//").plural;

@@ -20,6 +20,12 @@ const NEEDLES = 8;
 const THRESHOLDS = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 /** L2 penalty on the standardised weights: keeps the fit finite where the kinds separate cleanly. */
 const L2 = 0.01;
+/**
+ * Features whose weight may not be negative: a surer model must not lower the confidence. Unconstrained, the fit
+ * gave the log-probabilities small negative weights, because scored code values (always right on these trees)
+ * have lower log-probabilities than decoded siblings' values (wrong, and told apart by keyOnLine already).
+ */
+const NON_NEGATIVE: ReadonlySet<string> = new Set(["meanLogProb", "minLogProb"]);
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
@@ -39,7 +45,7 @@ function fitLogistic(xs: number[][], ys: boolean[]): { weights: number[]; interc
       for (let j = 0; j < d; j++) gw[j]! += (err * z[j]!) / zs.length;
       gb += err / zs.length;
     }
-    for (let j = 0; j < d; j++) w[j]! -= 0.5 * gw[j]!;
+    for (let j = 0; j < d; j++) w[j] = NON_NEGATIVE.has(FEATURES[j]!) ? Math.max(0, w[j]! - 0.5 * gw[j]!) : w[j]! - 0.5 * gw[j]!;
     b -= 0.5 * gb;
   }
   const weights = w.map((wj, j) => wj / sd[j]!);

@@ -140,6 +140,11 @@ export interface NeedleCandidate {
   memoryShare: number;
   /** Whether the answer's own line names every key term (the key check accepts its neighbours' too). */
   keyOnLine: boolean;
+  /**
+   * Whether the values are the literals beside the key that the model scored likeliest (its free decoding did
+   * not copy a value from a line naming the key), rather than its decoding.
+   */
+  scored: boolean;
   /** The answer's values found beside the key in the text the model read ([] when none is). */
   values: string[];
   /** Whether the answer's values are in the text the model read. */

@@ -57,6 +57,17 @@ describe("needle answered by the model", () => {
     // Siblings: every word of "the plum harbor" is beside both values here, and on neither line.
     await plant(tree, "badMutable/index.js", 10, "// One of the special magic numbers for plum-canyon is: 6150273.");
     await plant(tree, "badMutable/index.js", 11, "// One of the special magic numbers for ruby-harbor is: 2406918.");
+    // Code-shaped: a constant among siblings that share all but one word with it, and config values among
+    // sibling keys in a YAML and a JSON file (as the niah bench plants them; the model was trained on comments).
+    await plant(tree, "timezone/index.js", 100, "const GENTLE_FALCON_TIMEOUT = 52817;");
+    await plant(tree, "timezone/index.js", 101, "const GENTLE_FALCON_RETRIES = 31;");
+    await plant(tree, "timezone/index.js", 102, "const GENTLE_ORCHARD_TIMEOUT = 90210;");
+    await writeFile(path.join(tree, "weekOfYear", "settings.yml"), "# Service settings\nname: worker\nnoble_kettle_port: 8443\nnoble_kettle_limit: 64\nlog_level: info\n");
+    await writeFile(path.join(tree, "minMax", "settings.json"), '{\n  "name": "worker",\n  "boldLadderWidth": 1280,\n  "boldLadderScale": 3,\n  "logLevel": "info"\n}\n');
+    // One key in three files.
+    await plant(tree, "quarterOfYear/index.js", 8, "// One of the special magic numbers for hazel-tunnel is: 60417.");
+    await plant(tree, "devHelper/index.js", 20, "// One of the special magic numbers for hazel-tunnel is: 8812.");
+    await plant(tree, "negativeYear/index.js", 12, "// One of the special magic numbers for hazel-tunnel is: 735190.");
     ws = await Workspace.open(tree, { storeDir: store, threads: 1 }); // one thread: the machine is shared
     await ws.index();
   });
@@ -104,6 +115,29 @@ describe("needle answered by the model", () => {
     const words = await ws.needle("what is the quiet river magic?");
     assert.deepEqual([words.answer, words.file, words.line], ["7364519", "objectSupport/index.js", 15]);
     assert.equal(await spanned(tree, words), "7364519");
+  });
+
+  test("code-shaped needles asked in words: a constant among siblings, YAML and JSON config values", async () => {
+    for (const [question, value, file, line] of [
+      ["what is the gentle falcon timeout?", "52817", "timezone/index.js", 100],
+      ["GENTLE_ORCHARD_TIMEOUT", "90210", "timezone/index.js", 102],
+      ["what is the noble kettle port?", "8443", "weekOfYear/settings.yml", 3],
+      ["what is the bold ladder width?", "1280", "minMax/settings.json", 3],
+    ] as const) {
+      const result = await ws.needle(question);
+      assert.deepEqual([result.answer, result.file, result.line], [value, file, line], question);
+      assert.equal(await spanned(tree, result), value);
+      assert.ok(result.confidence >= 0.9, `${question}: confidence ${result.confidence}`);
+    }
+    // Every word is beside some value, never all on one line: no answer.
+    for (const miss of ["what is the gentle orchard retries?", "what is the noble ladder port?"]) assertNoAnswer(await ws.needle(miss), /names|not values|not sure/);
+  });
+
+  test("every value of a key planted in three files", async () => {
+    const many = await ws.needle("What are the special magic numbers for hazel-tunnel?");
+    const got = many.answers!.map((a) => [a.answer, a.file, a.line]).sort();
+    assert.deepEqual(got, [["60417", "quarterOfYear/index.js", 8], ["735190", "negativeYear/index.js", 12], ["8812", "devHelper/index.js", 20]]);
+    for (const a of many.answers!) assert.equal(await spanned(tree, a), a.answer);
   });
 
   // The thresholds come from the reliability tables (fitNeedle.ts and README, bench:niah): of answers at 0.95 or

@@ -1,5 +1,6 @@
-// `needle`, model-backed: attention reads each candidate place with the question and answers; of the answers whose
-// value is in the text it read, the one the fitted rule (needleRule.ts) is most confident of wins.
+// `needle`, model-backed: attention reads each candidate place with the question and answers; where its answer is
+// not a value copied from a line naming the key, it scores the literals beside the key instead (keyValues.ts).
+// Of the answers whose value is in the text it read, the one the fitted rule (needleRule.ts) is most confident of wins.
 // A question asking for several values gets every supported value. Without one, the answer is "" and why.
 import { LongLensError } from "../errors";
 import type { RankedHit } from "../lexical/lexicalHits";
@@ -9,9 +10,10 @@ import { answerValues, stillCopying, valueInWindow } from "./answerValues";
 import { type Candidate, needleCandidates } from "./candidates";
 import { commentMarker } from "./commentMarker";
 import { keyCoverage, keyTerms } from "./keyTerms";
+import { keyValues } from "./keyValues";
 import { NEEDLE_RULE, confidenceOf } from "./needleRule";
 import { needlePrompt } from "./needlePrompt";
-import { readAnswer } from "./readAnswer";
+import { type AnswerScore, type PromptRead, decodeAnswer, readPrompt, scoreAnswer } from "./readAnswer";
 import type { SourceText } from "./sourceText";
 import { LOCATE_WINDOW, type SourceWindow, sourceWindow } from "./sourceWindow";
 
@@ -64,7 +66,8 @@ export async function answerNeedle(question: string, inputs: NeedleInputs): Prom
   reads.sort((a, b) => b.score - a.score || 0); // places not read (-Infinity) tie
   const plural = [...prompts.values()].some((p) => p.plural);
   const given = reads.filter((r) => r.report.supported && r.report.confidence >= NEEDLE_RULE.minConfidence);
-  const answers = plural ? distinctValues(given.flatMap((r) => r.answers)) : given.slice(0, 1).flatMap((r) => r.answers);
+  const sure = (r: Read) => r.answers.filter((a) => a.confidence >= NEEDLE_RULE.minConfidence);
+  const answers = plural ? distinctValues(given.flatMap(sure).sort((a, b) => b.confidence - a.confidence)) : given.slice(0, 1).flatMap(sure);
   const report = reads.map((r) => r.report);
   const best = answers[0];
   if (!best) {
@@ -106,6 +109,7 @@ async function readCandidate(candidate: Candidate, prompt: Prompt, inputs: Needl
     minLogProb: 0,
     memoryShare: candidate.memoryShare,
     keyOnLine: false,
+    scored: false,
     values: [],
     supported: false,
     confidence: 0,
@@ -118,35 +122,69 @@ async function readCandidate(candidate: Candidate, prompt: Prompt, inputs: Needl
   const keyLine = read.answers.length === 0 ? nearestKeyLine(source, window, prompt.terms, candidate.line) : undefined;
   const before = keyLine === undefined ? undefined : sourceWindow(source, window.file, keyLine + 1, inputs.model.tokenizer, LOCATE_WINDOW, "end");
   if (before && before.to < window.to) read = await readWindow(before, prompt, source, inputs);
-  const supported = read.answers.length > 0;
-  const { meanLogProb, minLogProb, keyOnLine } = read;
-  const confidence = supported ? confidenceOf({ meanLogProb, minLogProb, memoryShare: candidate.memoryShare, keyOnLine }) : 0;
-  Object.assign(report, { decoded: read.text, meanLogProb, minLogProb, keyOnLine, values: read.answers.map((a) => a.answer), supported, confidence });
-  return { candidate, score: supported ? confidence : -Infinity, report, answers: read.answers.map((a) => ({ ...a, confidence })) };
+  // Free decoding copied no value from a line naming the key (code-shaped values often are not copied): the
+  // model scores the literals beside the key instead, and the likeliest is its answer.
+  const decoded = read.text;
+  if (!read.keyOnLine) read = (await scoreKeyValues(read, prompt, source)) ?? read;
+  const features = (score: AnswerScore) => ({ ...score, memoryShare: candidate.memoryShare, keyOnLine: read.keyOnLine, scored: read.scored });
+  const answers = read.answers.map((a) => ({ ...a, confidence: confidenceOf(features(a.score)) }));
+  const best = answers[0];
+  const supported = !!best;
+  const { meanLogProb, minLogProb } = best ? read.answers[0]!.score : read;
+  const confidence = best?.confidence ?? 0;
+  Object.assign(report, { decoded, meanLogProb, minLogProb, keyOnLine: read.keyOnLine, scored: read.scored, values: answers.map((a) => a.answer), supported, confidence });
+  return { candidate, score: supported ? confidence : -Infinity, report, answers: answers.map(({ score: _, ...a }) => a) };
+}
+
+interface WindowRead extends AnswerScore {
+  window: SourceWindow;
+  state: PromptRead;
+  text: string;
+  keyOnLine: boolean;
+  scored: boolean;
+  /** Best first; each with the log-probabilities its confidence is computed from. */
+  answers: (NeedleAnswer & { score: AnswerScore })[];
 }
 
 /**
  * One read of a window: the model's answer, and its values where they stand beside the key. A single value
  * must; of several, those that do are kept (the model often runs on after the last value with one of its own).
  */
-async function readWindow(window: SourceWindow, prompt: Prompt, source: SourceText, inputs: NeedleInputs) {
+async function readWindow(window: SourceWindow, prompt: Prompt, source: SourceText, inputs: NeedleInputs): Promise<WindowRead> {
   const windowText = source.text.slice(window.from, window.to);
-  const { text, meanLogProb, minLogProb } = await readAnswer(inputs.model, window.ids, prompt.ids, (soFar) => !stillCopying(windowText, soFar));
+  const state = await readPrompt(inputs.model, window.ids, prompt.ids);
+  const { text, meanLogProb, minLogProb } = await decodeAnswer(state, (soFar) => !stillCopying(windowText, soFar));
   // The value's own lines must name the key: a near-miss key's value sits beside the other key.
   const namesKey = (offset: number) => {
     const { line } = source.place(offset);
     return keyCoverage(prompt.terms, source.lines(line - 1, line + 1)) >= NEEDLE_RULE.minKeyCoverage;
   };
-  const answers: NeedleAnswer[] = [];
+  const answers: WindowRead["answers"] = [];
   for (const value of answerValues(text, prompt.plural)) {
     const span = valueInWindow(source, window, value, namesKey);
-    if (!span) continue;
-    const at = source.place(span[0]);
-    answers.push({ answer: value, file: window.file, line: at.line, column: at.column, endColumn: at.column + (span[1] - span[0]), confidence: 0 });
+    if (span) answers.push({ ...answerAt(source, window.file, value, span), score: { meanLogProb, minLogProb } });
   }
   const first = answers[0];
   const keyOnLine = !!first && keyCoverage(prompt.terms, source.lines(first.line, first.line)) >= NEEDLE_RULE.minKeyCoverage;
-  return { text, meanLogProb, minLogProb, keyOnLine, answers };
+  return { window, state, text, meanLogProb, minLogProb, keyOnLine, scored: false, answers };
+}
+
+/**
+ * The literals beside the key in the window the read saw, each scored as the answer's continuation; the likeliest
+ * first (every one, for a question asking for several). Undefined when the window has none.
+ */
+async function scoreKeyValues(read: WindowRead, prompt: Prompt, source: SourceText): Promise<WindowRead | undefined> {
+  const found = keyValues(source, read.window, prompt.terms);
+  if (found.length === 0) return undefined;
+  const scored = [];
+  for (const kv of found) scored.push({ ...answerAt(source, read.window.file, kv.value, [kv.from, kv.to]), score: await scoreAnswer(read.state, ` ${kv.value}`) });
+  scored.sort((a, b) => b.score.meanLogProb - a.score.meanLogProb);
+  return { ...read, ...scored[0]!.score, keyOnLine: true, scored: true, answers: prompt.plural ? scored : scored.slice(0, 1) };
+}
+
+function answerAt(source: SourceText, file: string, value: string, span: readonly [number, number]): NeedleAnswer {
+  const at = source.place(span[0]);
+  return { answer: value, file, line: at.line, column: at.column, endColumn: at.column + (span[1] - span[0]), confidence: 0 };
 }
 
 /** The line of the window that names every key term, nearest `line`; undefined when none does. */

@@ -7,7 +7,7 @@ import { searchTerms } from "../lexical/terms";
 const FRAME_WORDS = new Set(["question", "answer", "value", "values", "tell", "me", "please"]);
 
 /** "numbers" and "number" are one word to a reader: a plain plural -s is dropped on both sides. */
-function stem(term: string): string {
+export function stem(term: string): string {
   return term.length > 3 && term.endsWith("s") && !term.endsWith("ss") ? term.slice(0, -1) : term;
 }
 

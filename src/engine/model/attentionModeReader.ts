@@ -21,8 +21,8 @@ function partCache(graphs: ModelGraphs, part: "pre" | "post"): LayerCache {
 }
 
 export class AttentionModeReader {
-  private readonly pre: LayerCache;
-  private readonly post: LayerCache;
+  private pre: LayerCache;
+  private post: LayerCache;
   /** Tokens read so far (the RoPE layers' offset for the next piece). */
   offset = 0;
 
@@ -30,6 +30,15 @@ export class AttentionModeReader {
   constructor(private readonly graphs: ModelGraphs, private readonly beta: number) {
     this.pre = partCache(graphs, "pre");
     this.post = partCache(graphs, "post");
+  }
+
+  /** A reader that goes on from what this one has read, leaving it as it is: one read, several continuations. */
+  fork(): AttentionModeReader {
+    const copy = new AttentionModeReader(this.graphs, this.beta);
+    copy.pre = this.pre.fork();
+    copy.post = this.post.fork();
+    copy.offset = this.offset;
+    return copy;
   }
 
   /** One piece through both graphs; attention is returned for the piece's query rows [probe[0], probe[1]). */

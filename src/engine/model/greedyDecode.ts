@@ -13,14 +13,20 @@ export interface Decoded {
   logProbs: number[];
 }
 
+/** The log-softmax of `logits` at `id`. */
+export function tokenLogProb(logits: Float32Array, id: number): number {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) if (logits[i]! > max) max = logits[i]!;
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i]! - max);
+  return logits[id]! - max - Math.log(sum);
+}
+
 /** Index of the largest logit and its log-softmax. */
 function pick(logits: Float32Array): { id: number; logProb: number } {
   let id = 0;
   for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[id]!) id = i;
-  const max = logits[id]!;
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i]! - max);
-  return { id, logProb: -Math.log(sum) };
+  return { id, logProb: tokenLogProb(logits, id) };
 }
 
 /**

@@ -16,6 +16,16 @@ export class LayerCache {
     this.convs = layers.map(() => new Float32Array((m.conv_width - 1) * m.d_model));
   }
 
+  /** A cache that goes on from this one's tokens; neither changes the other (update replaces arrays, never writes into them). */
+  fork(): LayerCache {
+    const copy = new LayerCache(this.layers, this.m);
+    copy.keys = [...this.keys];
+    copy.values = [...this.values];
+    copy.convs = [...this.convs];
+    copy.length = this.length;
+    return copy;
+  }
+
   private get dHead(): number {
     return this.m.d_model / this.m.n_head;
   }
