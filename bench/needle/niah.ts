@@ -177,6 +177,9 @@ export async function niahBench(args: string[]): Promise<string> {
     "in a YAML and a JSON file; string constants; one key in two or three files (every value asked for); and keys that are not",
     "there: near misses, unused words, and sibling misses (`the dusty meteor seed`: every word is beside some value, never together;",
     "also for two comment needles on adjacent lines, whose first key is asked too: \"beside a sibling\").",
+    "Each candidate place is read by the model, which decodes an answer; where that copies no value from a line naming the key (code-shaped",
+    "values often are not copied: the model was trained on comment needles), the model scores the literals beside the key on such lines",
+    "(`NAME = v`, `#define NAME v`, `key: v`, `\"key\": v`) as continuations of the question, and the likeliest is its answer.",
     `The answer is the candidate the fitted rule (src/engine/answer/needleRule.ts, fitted by bench/needle/fitNeedle.ts on seeds other than these) is most confident of, given only at ${NEEDLE_RULE.minConfidence} or more.`,
     "",
   ];
