@@ -155,7 +155,7 @@ async function needleReply(folders: Folders, question: string, stream: vscode.Ch
     others.forEach((c, i) => {
       stream.markdown(`${i + 1}. `);
       stream.anchor(new vscode.Location(vscode.Uri.joinPath(needle.folderUri, c.file), new vscode.Position(c.line - 1, 0)), `${c.file}:${c.line}`);
-      stream.markdown(text(` · found by ${c.sources.join(", ")}${c.supported ? ` · read “${c.decoded.trim()}”` : ""}`).appendMarkdown("\n"));
+      stream.markdown(text(` · found by ${c.sources.join(", ")}${c.supported ? ` · answered “${c.values.join(", ")}”` : ""}`).appendMarkdown("\n"));
     });
   }
 }
