@@ -46,6 +46,8 @@ async function buildOptions() {
     { ...nodeDefaults, entryPoints: ["src/engine/indexing/memoryWorker.ts"], outfile: "dist/memoryWorker.js" },
     { ...nodeDefaults, entryPoints: ["src/engine/indexing/preWorker.ts"], outfile: "dist/preWorker.js" },
     { ...nodeDefaults, entryPoints: ["src/engine/indexing/indexWorker.ts"], outfile: "dist/indexWorker.js" },
+    // The extension's inspector runs the model here, off the extension host's thread.
+    { ...nodeDefaults, entryPoints: ["src/engine/inspect/inspectWorker.ts"], outfile: "dist/inspectWorker.js" },
     {
       ...nodeDefaults,
       entryPoints: integrationEntries,

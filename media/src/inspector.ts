@@ -46,11 +46,17 @@ const TOP_DECORATED = 40;
 
 let view: View | undefined;
 let openedAt: number | undefined;
+/** When this page's script started: a message posted before then waited for the webview to start. */
+const scriptAt = Date.now();
 /**
  * What the footer reports (and the end-to-end test reads): how long opening and the last head switch took, and
- * where opening's time went (the model, the message's transfer, unpacking and drawing here).
+ * where opening's time went: the extension host until it posted the data (the model's run within it), the wait
+ * for this page to start (VS Code boots a new webview meanwhile), the message's transfer, unpacking it into the
+ * page, drawing. These add up to opening; `scriptMs` is when the page started, after the command.
  */
-const timing: { openMs?: number; redrawMs?: number; modelMs?: number; transferMs?: number; drawMs?: number } = {};
+const timing: {
+  openMs?: number; redrawMs?: number; hostMs?: number; modelMs?: number; scriptMs?: number; startWaitMs?: number; transferMs?: number; buildMs?: number; drawMs?: number;
+} = {};
 
 const variantNames: Record<InspectVariant, string> = { longlens: "Shipped (DroPE + REPO)", rope: "RoPE (before the drop)" };
 
@@ -69,14 +75,20 @@ function apply(state: PanelState<InspectorData>): void {
   const token = sameTarget && saved.token !== undefined && saved.token < result.tokens.length ? saved.token : undefined;
   const receivedAt = Date.now();
   view = build(state.data, layer, head);
+  const builtAt = Date.now();
   redraw();
   if (openedAt !== state.data.requestedAt) {
     openedAt = state.data.requestedAt;
     const drawnAt = Date.now();
+    const posted = state.data.postedAt ?? receivedAt;
     timing.openMs = drawnAt - state.data.requestedAt;
+    timing.hostMs = posted - state.data.requestedAt;
     timing.modelMs = Math.round(result.seconds * 1000);
-    timing.transferMs = state.data.postedAt === undefined ? undefined : receivedAt - state.data.postedAt;
-    timing.drawMs = drawnAt - receivedAt;
+    timing.scriptMs = scriptAt - state.data.requestedAt;
+    timing.startWaitMs = Math.max(0, scriptAt - posted);
+    timing.transferMs = receivedAt - Math.max(posted, scriptAt);
+    timing.buildMs = builtAt - receivedAt;
+    timing.drawMs = drawnAt - builtAt;
   }
   updateTiming();
   if (token !== undefined) void pick(token);

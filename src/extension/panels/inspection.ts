@@ -1,7 +1,7 @@
 // What the inspector and folding panels show: the active editor's selection (or the lines around the cursor)
 // run through the engine's Inspector, or a plain reason why not.
 import * as vscode from "vscode";
-import { describeError, LongLensError, type InspectOptions, type Inspector } from "../../engine";
+import { describeError, LongLensError, type InspectOptions, type InspectorThread } from "../../engine";
 import type { InspectVariant } from "../../shared/inspectData";
 import type { InspectorData, InspectTarget, PanelState } from "../../shared/messages";
 
@@ -39,7 +39,7 @@ export function storedTarget(state: unknown): InspectTarget | undefined {
 }
 
 /** Runs the inspection; every failure becomes the panel's message (and the output channel's, for bugs). */
-export async function inspect(inspector: Inspector, request: InspectRequest, output: vscode.OutputChannel): Promise<PanelState<InspectorData>> {
+export async function inspect(inspector: InspectorThread, request: InspectRequest, output: vscode.OutputChannel): Promise<PanelState<InspectorData>> {
   try {
     const document = await vscode.workspace.openTextDocument(request.uri);
     const label = vscode.workspace.asRelativePath(request.uri);

@@ -1,6 +1,6 @@
 // What the LongLens panels share, created once when the extension activates.
 import type * as vscode from "vscode";
-import type { Inspector } from "../../engine";
+import type { InspectorThread } from "../../engine";
 import type { FolderWorkspaces } from "../folderWorkspaces";
 import type { HitsView } from "./hitsView";
 import type { TokenDecorations } from "./tokenDecorations";
@@ -8,8 +8,8 @@ import type { TokenDecorations } from "./tokenDecorations";
 export interface PanelDeps {
   extensionUri: vscode.Uri;
   output: vscode.OutputChannel;
-  /** The engine's inspector: its graphs stay loaded while the extension runs. */
-  inspector: Inspector;
+  /** The engine's inspector, on its own thread: its graphs stay loaded while the extension runs. */
+  inspector: InspectorThread;
   decorations: TokenDecorations;
   /** Whose memory the panels read: the folder of the document shown. */
   workspaces: FolderWorkspaces;
