@@ -2,9 +2,13 @@
 // caller's words. Cancelling raises a flag shared with the worker, which stops at a clean point of its own:
 // ending a worker by force while onnxruntime runs aborts the whole process.
 import { Worker, parentPort, workerData } from "node:worker_threads";
+import { AsyncQueue } from "./asyncQueue";
 import { cancelled, throwIfCancelled } from "./cancel";
 import { LongLensError, describeError } from "./errors";
 import { workerEntry } from "./workerEntry";
+
+/** What the caller sends a running job: its inputs one by one, then their end. */
+type WorkerInput<I> = { kind: "input"; value: I } | { kind: "end" };
 
 export type WorkerReply<P, R> = { kind: "progress"; progress: P } | { kind: "done"; result: R } | { kind: "error"; message: string; code?: string };
 
@@ -18,20 +22,22 @@ const CANCEL_WAIT_MS = 400;
 /** How often a worker looks at its cancel flag (its event loop turns between its awaits). */
 const CANCEL_POLL_MS = 20;
 
-export interface WorkerJob<J, P> {
+export interface WorkerJob<J, P, I = never> {
   /** The worker's entry file, without extension, in `sourceDir` (see workerEntry). */
   name: string;
   sourceDir: string;
   job: J;
   signal?: AbortSignal | undefined;
   onProgress?: ((progress: P) => void) | undefined;
+  /** Inputs the job takes while it runs (the worker reads them as a stream); a failure here stops the job with it. */
+  inputs?: AsyncIterable<I> | undefined;
   /** Said when the worker's file is missing. */
   missing: LongLensError;
   /** The caller's error for a failure the worker reported (with its code, if it had one) or a crash. */
   failure: (message: string, code: string | undefined) => LongLensError;
 }
 
-export function runWorkerJob<J, P, R>(spec: WorkerJob<J, P>): Promise<R> {
+export function runWorkerJob<J, P, R, I = never>(spec: WorkerJob<J, P, I>): Promise<R> {
   const { signal } = spec;
   throwIfCancelled(signal);
   const entry = workerEntry(spec.sourceDir, spec.name);
@@ -59,15 +65,32 @@ export function runWorkerJob<J, P, R>(spec: WorkerJob<J, P>): Promise<R> {
     });
     worker.on("error", (error) => finish(() => reject(spec.failure(error.message.split("\n")[0] ?? "", undefined))));
     worker.on("exit", (code) => finish(() => reject(spec.failure(`stopped unexpectedly (exit ${code})`, undefined))));
+    if (spec.inputs) void sendInputs(worker, spec.inputs, () => settled, (error) => {
+      Atomics.store(cancel, 0, 1); // the worker stops at its next clean point; its answer no longer matters
+      finish(() => reject(error));
+    });
   });
+}
+
+async function sendInputs<I>(worker: Worker, inputs: AsyncIterable<I>, settled: () => boolean, fail: (error: unknown) => void): Promise<void> {
+  const post = (message: WorkerInput<I>): void => worker.postMessage(message);
+  try {
+    for await (const value of inputs) {
+      if (settled()) return;
+      post({ kind: "input", value });
+    }
+    if (!settled()) post({ kind: "end" });
+  } catch (error) {
+    fail(error);
+  }
 }
 
 /**
  * The worker's side: runs `work` on the job it was started with and posts its progress and outcome. `signal`
  * aborts once the caller raises the cancel flag; `failureOf` may put an error in other words first.
  */
-export function serveWorkerJob<J extends CancellableJob, P, R>(
-  work: (job: J, signal: AbortSignal, progress: (progress: P) => void) => Promise<R>,
+export function serveWorkerJob<J extends CancellableJob, P, R, I = never>(
+  work: (job: J, signal: AbortSignal, progress: (progress: P) => void, inputs: AsyncIterable<I>) => Promise<R>,
   failureOf: (error: unknown, job: J) => unknown = (error) => error,
 ): void {
   if (!parentPort) return;
@@ -79,10 +102,14 @@ export function serveWorkerJob<J extends CancellableJob, P, R>(
   }, CANCEL_POLL_MS);
   poll.unref();
   const post = (reply: WorkerReply<P, R>): void => port.postMessage(reply);
+  const inputs = new AsyncQueue<I>();
+  const receive = (message: WorkerInput<I>): void => (message.kind === "input" ? inputs.push(message.value) : inputs.end());
+  port.on("message", receive);
+  stop.signal.addEventListener("abort", () => inputs.fail(cancelled()), { once: true }); // a job waiting for inputs stops too
   work(job, stop.signal, (progress) => {
     if (Atomics.load(job.cancel, 0)) stop.abort();
     post({ kind: "progress", progress });
-  })
+  }, inputs)
     .then(
       (result) => post({ kind: "done", result }),
       (error: unknown) => {
@@ -90,5 +117,8 @@ export function serveWorkerJob<J extends CancellableJob, P, R>(
         post({ kind: "error", message: describeError(failure), ...(failure instanceof LongLensError ? { code: failure.code } : {}) });
       },
     )
-    .finally(() => clearInterval(poll));
+    .finally(() => {
+      clearInterval(poll);
+      port.off("message", receive); // else the listener would keep the thread alive
+    });
 }

@@ -12,6 +12,7 @@ import { inKernelFileSystem } from "./reader/regularFile";
 import { DEFAULT_MAX_FILE_BYTES, SINGLE_FILE_MAX_BYTES, formatBytes } from "./reader/sizeLimits";
 import { setChunkWorkers } from "./chunk/chunkPool";
 import { MEMORY_MANIFEST, buildMemory } from "./indexing/memoryIndex";
+import type { MemoryProgress } from "./indexing/memoryPass";
 import { memoryReads, tokenQuery } from "./inspect/memoryReads";
 import { questionQueries } from "./memory/questionQueries";
 import { StoredMemory } from "./memory/storedMemory";
@@ -334,7 +335,7 @@ export class Workspace {
       },
       ...(run.signal ? { signal: run.signal } : {}),
       ...(run.onProgress ? { onProgress: run.onProgress } : {}),
-      ...(this.options.memory === false ? {} : { memory: (files, previous) => this.buildMemory(files, previous, run, warnings) }),
+      ...(this.options.memory === false ? {} : { memory: (files, previous, onMemory) => this.buildMemory(files, previous, run.signal, onMemory, warnings) }),
       extraFiles: (files, previous) => this.semantic.generationFiles(this.layout, files, previous),
     });
     this.storeProblem = undefined;
@@ -343,7 +344,13 @@ export class Workspace {
   }
 
   /** The memory pass over a new catalog; without the model files the index is lexical only, and says so. */
-  private async buildMemory(files: readonly CatalogFile[], previous: ReadonlyMap<string, string> | undefined, run: RunOptions, warnings: string[]) {
+  private async buildMemory(
+    files: AsyncIterable<CatalogFile>,
+    previous: ReadonlyMap<string, string> | undefined,
+    signal: AbortSignal | undefined,
+    onProgress: (progress: MemoryProgress) => void,
+    warnings: string[],
+  ) {
     const threads = this.options.threads ?? 0;
     try {
       const outcome = await buildMemory(this.layout, files, previous, {
@@ -351,8 +358,8 @@ export class Workspace {
         threads: threads > 0 ? threads : Math.min(2, os.availableParallelism()),
         ...(this.options.memoryShardTokens ? { shardTokens: this.options.memoryShardTokens } : {}),
         ...(this.options.memoryMaxTokens ? { maxTokens: this.options.memoryMaxTokens } : {}),
-        ...(run.signal ? { signal: run.signal } : {}),
-        onProgress: (p) => run.onProgress?.({ phase: "memory", filesDone: files.length, filesTotal: files.length, ...p }),
+        ...(signal ? { signal } : {}),
+        onProgress,
       });
       warnings.push(...outcome.warnings);
       return outcome;

@@ -7,7 +7,7 @@ import { cp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { LongLensError } from "../../src/engine/errors";
-import { memoryPass } from "../../src/engine/indexing/memoryPass";
+import { memoryPass, writeUnits } from "../../src/engine/indexing/memoryPass";
 import { PrePipeline } from "../../src/engine/indexing/prePipeline";
 import { MemoryFactory } from "../../src/engine/memory/loadMemory";
 import { memoryModelIdentity } from "../../src/engine/memory/modelIdentity";
@@ -281,9 +281,10 @@ describe("memory pass: a file whose stored chunks fail mid-pass", () => {
     t.after(async () => Promise.all([pre.close(), memory.dispose()]));
     const model = { pre, memory, tokenizer: await CodeTokenizer.load(models) };
     const broken = files[3]!.path;
-    const job = {
-      memoryDir: path.join(dir, "memory"),
-      files,
+    const memoryDir = path.join(dir, "memory");
+    const job = { files, shardTokens: 8192 };
+    const write = {
+      memoryDir,
       shardTokens: 8192,
       readChunks: (file: (typeof files)[number]) => {
         if (file.path !== broken) return readBlob(layout, file);
@@ -294,12 +295,13 @@ describe("memory pass: a file whose stored chunks fail mid-pass", () => {
       },
     };
     const identity = memoryModelIdentity(config);
-    const first = await memoryPass(job, identity, async () => model);
+    const first = await memoryPass(job, identity, (units) => writeUnits(units, write, identity, model));
     assert.ok(first.warnings.some((w) => w.startsWith(`${broken} was left out of the memory`)), JSON.stringify(first.warnings));
     const incomplete = first.manifest.units.filter((u) => u.incomplete);
     assert.equal(incomplete.length, 1);
-    const previousShards = new Map(first.manifest.units.flatMap((u) => u.shards).map((s) => [s.file, path.join(job.memoryDir, s.file)]));
-    const second = await memoryPass({ ...job, previous: first.manifest, previousShards, readChunks: (f) => readBlob(layout, f) }, identity, async () => model);
+    const previousShards = new Map(first.manifest.units.flatMap((u) => u.shards).map((s) => [s.file, path.join(memoryDir, s.file)]));
+    const intact = { ...write, readChunks: (f: (typeof files)[number]) => readBlob(layout, f) };
+    const second = await memoryPass({ ...job, previous: first.manifest, previousShards }, identity, (units) => writeUnits(units, intact, identity, model));
     assert.deepEqual(second.warnings, []);
     assert.equal(second.stats.shardsWritten, incomplete[0]!.shards.length || 1, "only the incomplete unit is written again");
     assert.ok(!second.manifest.units.some((u) => u.incomplete));

@@ -1,5 +1,5 @@
-// The memory pass as part of an index run: it reads the catalog's files into shards and hands them to the
-// new generation (memory.json plus one file per shard). A shard kept from the previous generation is linked,
+// The memory pass as part of an index run: it reads the catalog's files into shards, while the run indexes
+// later files, and hands them to the new generation (memory.json plus one file per shard). A shard kept from the previous generation is linked,
 // not copied; new ones are renamed in from the pass's own folder, which the store's clean-up removes if a run dies.
 import { copyFile, link, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -12,7 +12,7 @@ import type { LayoutFile } from "./memoryLayout";
 import type { MemoryManifest, MemoryProgress, MemoryStats } from "./memoryPass";
 import { memoryModelIdentity } from "../memory/modelIdentity";
 import { readModelConfig } from "../model/modelConfig";
-import { memoryPass, planPass } from "./memoryPass";
+import { memoryPass } from "./memoryPass";
 import { runMemoryPass } from "./runMemoryPass";
 
 export const MEMORY_MANIFEST = "memory.json";
@@ -46,37 +46,35 @@ export async function readMemoryManifest(extraFiles: ReadonlyMap<string, string>
   }
 }
 
-const unreachable = (): never => {
-  throw new LongLensError("The memory pass needed the model although every shard was kept.", "MEMORY_PASS");
-};
+async function* layoutFiles(files: AsyncIterable<CatalogFile>): AsyncGenerator<LayoutFile> {
+  for await (const f of files) yield { path: f.path, hash: f.hash, tokens: f.tokens, chunksKey: f.chunksKey, blobSha256: f.blobSha256 };
+}
 
-const byPath = (a: CatalogFile, b: CatalogFile): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-
+/** `catalogFiles`: the new catalog's files in reading order (sorted by path), arriving as the run indexes them. */
 export async function buildMemory(
   layout: StoreLayout,
-  catalogFiles: readonly CatalogFile[],
+  catalogFiles: AsyncIterable<CatalogFile>,
   previousFiles: ReadonlyMap<string, string> | undefined,
   options: MemoryOptions,
 ): Promise<MemoryOutcome> {
-  const files: LayoutFile[] = [...catalogFiles].sort(byPath).map((f) => ({
-    path: f.path, hash: f.hash, tokens: f.tokens, chunksKey: f.chunksKey, blobSha256: f.blobSha256,
-  }));
   const previous = await readMemoryManifest(previousFiles);
   const staging = temporaryPath(path.join(layout.dir, MEMORY_PASS_DIR));
-  const previousShards = [...(previousFiles ?? new Map<string, string>())].filter(([name]) => name.endsWith(".shard"));
-  const reused = new Map(previousShards);
-  const job = {
-    storeDir: layout.dir, memoryDir: staging, modelsDir: options.modelsDir, threads: options.threads, files, previous, previousShards,
-    ...(options.shardTokens ? { shardTokens: options.shardTokens } : {}),
-    ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}),
-  };
+  const reused = new Map([...(previousFiles ?? new Map<string, string>())].filter(([name]) => name.endsWith(".shard")));
   const identity = memoryModelIdentity(readModelConfig(options.modelsDir));
+  const worker = {
+    storeDir: layout.dir, memoryDir: staging, modelsDir: options.modelsDir, threads: options.threads,
+    ...(options.shardTokens ? { shardTokens: options.shardTokens } : {}),
+  };
   try {
-    // When every shard is kept, no worker and no model are needed: the manifest is assembled here.
-    const nothingToWrite = planPass({ ...job, previousShards: reused }, identity).toBuild.length === 0;
-    const { manifest, stats, warnings } = nothingToWrite
-      ? await memoryPass({ ...job, previousShards: reused, readChunks: unreachable }, identity, unreachable)
-      : await runMemoryPass(job, options.signal, options.onProgress);
+    const job = {
+      files: layoutFiles(catalogFiles),
+      previousShards: reused,
+      ...(previous ? { previous } : {}),
+      ...(options.shardTokens ? { shardTokens: options.shardTokens } : {}),
+      ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}),
+    };
+    // The worker (and the model) start only when some unit must be written.
+    const { manifest, stats, warnings } = await memoryPass(job, identity, (units) => runMemoryPass(worker, units, options.signal, options.onProgress));
     const generationFiles: GenerationFile[] = [
       { name: MEMORY_MANIFEST, write: (target) => writeJson(target, manifest) },
       ...manifest.units.flatMap((unit) => unit.shards).map((shard): GenerationFile => ({

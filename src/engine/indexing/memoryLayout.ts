@@ -36,12 +36,6 @@ export interface MemoryUnit {
   limit?: number;
 }
 
-export interface MemoryPlan {
-  units: MemoryUnit[];
-  /** Files left out because the memory's limit was reached (answered lexically only). */
-  leftOut: number;
-}
-
 const isAnchor = (path: string): boolean => createHash("sha256").update(path).digest()[0]! < 32;
 
 function unitKey(model: string, shardTokens: number, kind: MemoryUnit["kind"], files: readonly LayoutFile[], limit?: number): string {
@@ -50,36 +44,60 @@ function unitKey(model: string, shardTokens: number, kind: MemoryUnit["kind"], f
   return hash.digest("hex").slice(0, 32);
 }
 
-/** files: in reading order (sorted by path). Token counts are the catalog's, so the limit is approximate. */
-export function planMemory(files: readonly LayoutFile[], model: string, shardTokens = SHARD_TOKENS, maxTokens = MEMORY_MAX_TOKENS): MemoryPlan {
-  const pack = Math.floor(shardTokens * PACK_SHARE);
-  const units: MemoryUnit[] = [];
-  let group: LayoutFile[] = [];
-  let groupTokens = 0;
-  let planned = 0;
-  const close = (): void => {
-    if (group.length) units.push({ key: unitKey(model, shardTokens, "group", group), kind: "group", files: group });
-    planned += groupTokens;
-    group = [];
-    groupTokens = 0;
-  };
-  for (const [i, file] of files.entries()) {
-    const room = maxTokens - planned - groupTokens;
+/**
+ * Cuts files, given one at a time in reading order (sorted by path), into units: each add() returns the units
+ * the file closed, finish() the last. Token counts are the catalog's, so the memory's limit is approximate.
+ * Incremental, so the memory pass can write a unit while later files are still being indexed.
+ */
+export class MemoryPlanner {
+  /** Files left out because the memory's limit was reached (answered lexically only). */
+  leftOut = 0;
+  /** Whether a large file was cut short by the limit. */
+  cutShort = false;
+  private readonly pack: number;
+  private group: LayoutFile[] = [];
+  private groupTokens = 0;
+  private planned = 0;
+
+  constructor(private readonly model: string, private readonly shardTokens = SHARD_TOKENS, private readonly maxTokens = MEMORY_MAX_TOKENS) {
+    this.pack = Math.floor(shardTokens * PACK_SHARE);
+  }
+
+  add(file: LayoutFile): MemoryUnit[] {
+    const { model, shardTokens, pack } = this;
+    if (this.leftOut > 0) {
+      this.leftOut++;
+      return [];
+    }
+    const room = this.maxTokens - this.planned - this.groupTokens;
     if (room < Math.min(file.tokens, shardTokens / 8)) {
-      close();
-      return { units, leftOut: files.length - i };
+      this.leftOut = 1;
+      return this.close();
     }
     if (file.tokens > pack) {
-      close();
+      const units = this.close();
       const limit = file.tokens > room ? room : undefined;
+      if (limit) this.cutShort = true;
       units.push({ key: unitKey(model, shardTokens, "stretches", [file], limit), kind: "stretches", files: [file], ...(limit ? { limit } : {}) });
-      planned += Math.min(file.tokens, room);
-      continue;
+      this.planned += Math.min(file.tokens, room);
+      return units;
     }
-    if (groupTokens + file.tokens > pack || (groupTokens >= 0.75 * pack && isAnchor(file.path))) close();
-    group.push(file);
-    groupTokens += file.tokens;
+    const units = this.groupTokens + file.tokens > pack || (this.groupTokens >= 0.75 * pack && isAnchor(file.path)) ? this.close() : [];
+    this.group.push(file);
+    this.groupTokens += file.tokens;
+    return units;
   }
-  close();
-  return { units, leftOut: 0 };
+
+  finish(): MemoryUnit[] {
+    return this.close();
+  }
+
+  private close(): MemoryUnit[] {
+    const { group } = this;
+    const units: MemoryUnit[] = group.length ? [{ key: unitKey(this.model, this.shardTokens, "group", group), kind: "group", files: group }] : [];
+    this.planned += this.groupTokens;
+    this.group = [];
+    this.groupTokens = 0;
+    return units;
+  }
 }

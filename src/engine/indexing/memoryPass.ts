@@ -1,10 +1,12 @@
 // The memory pass: the model reads the indexed files, in order, into fast-weight memory shards. Shards whose
 // files are unchanged are kept (a fast-weight table cannot un-write, so a changed stretch is rebuilt whole);
 // new shards are written under temporary names and renamed, so a killed pass leaves only files the next
-// successful index removes.
+// successful index removes. The files may arrive while they are still being indexed: each unit is written as
+// soon as the files that close it are known.
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { AsyncQueue } from "../asyncQueue";
 import { throwIfCancelled } from "../cancel";
 import { LongLensError, describeError } from "../errors";
 import type { StoredChunk } from "../chunk/indexedChunk";
@@ -12,7 +14,7 @@ import type { MemoryFactory } from "../memory/loadMemory";
 import { encodeShard } from "../memory/shardFile";
 import { temporaryPath } from "../store/atomicFile";
 import type { CodeTokenizer } from "../model/tokenizer";
-import { type LayoutFile, MEMORY_MAX_TOKENS, type MemoryUnit, SHARD_TOKENS, planMemory } from "./memoryLayout";
+import { type LayoutFile, MEMORY_MAX_TOKENS, MemoryPlanner, type MemoryUnit, SHARD_TOKENS } from "./memoryLayout";
 import { fileTokens } from "./memoryTokens";
 import type { PieceSource } from "./prePipeline";
 import { ShardReading } from "./shardReading";
@@ -49,21 +51,37 @@ export interface MemoryStats {
   tokensPerSecond: number;
 }
 
+/** One unit's place in a manifest: its shards in reading order. */
+export type UnitShards = MemoryManifest["units"][number];
+
 export interface MemoryPassJob {
-  /** Where new shards are written. */
-  memoryDir: string;
-  /** Indexed files in reading order (sorted by path), with their catalog token counts. */
-  files: LayoutFile[];
+  /** Indexed files in reading order (sorted by path), with their catalog token counts; may still be arriving. */
+  files: AsyncIterable<LayoutFile> | Iterable<LayoutFile>;
   previous?: MemoryManifest;
   /** Most tokens per shard (default SHARD_TOKENS), and in all (default MEMORY_MAX_TOKENS). */
   shardTokens?: number;
   maxTokens?: number;
   /** Where the previous manifest's shard files are (by file name); a unit missing any of them is rebuilt. */
   previousShards?: ReadonlyMap<string, string>;
+}
+
+/** What writing units' shards takes besides the model. */
+export interface UnitWriteJob {
+  /** Where new shards are written. */
+  memoryDir: string;
+  shardTokens?: number;
   readChunks(file: LayoutFile): AsyncIterable<StoredChunk>;
   signal?: AbortSignal;
   onProgress?(progress: MemoryProgress): void;
 }
+
+export interface WrittenUnits {
+  units: UnitShards[];
+  warnings: string[];
+}
+
+/** Writes the units it is given, as a stream, and returns their shards; started only when some unit must be written. */
+export type UnitWriter = (units: AsyncIterable<MemoryUnit>) => Promise<WrittenUnits>;
 
 /** What writing shards takes; loaded only when some shard must be written. */
 export interface MemoryModel {
@@ -74,7 +92,7 @@ export interface MemoryModel {
 
 /** Readings of a unit: one for a group, consecutive stretches of at most shardTokens for a big file. A file whose
  * stored chunks cannot be read (a blob damaged or removed since the lexical pass) is left out and reported. */
-async function* unitReadings(unit: MemoryUnit, job: MemoryPassJob, tokenizer: CodeTokenizer, warnings: string[]): AsyncGenerator<ShardReading> {
+async function* unitReadings(unit: MemoryUnit, job: UnitWriteJob, tokenizer: CodeTokenizer, warnings: string[]): AsyncGenerator<ShardReading> {
   const most = job.shardTokens ?? SHARD_TOKENS;
   let reading = new ShardReading();
   for (const file of unit.files) {
@@ -111,85 +129,111 @@ export interface MemoryPassResult {
   warnings: string[];
 }
 
-export interface PassPlan {
-  units: MemoryUnit[];
-  /** Units whose shards the previous memory has, by key. */
-  kept: Map<string, MemoryManifest["units"][number]>;
-  toBuild: MemoryUnit[];
-  warnings: string[];
-}
+/** Progress is reported at most this often: a piece takes a few milliseconds, a message to the caller's thread costs. */
+const PROGRESS_EVERY_MS = 50;
 
-/** Which units the files make, and which of them the previous memory already holds. */
-export function planPass(job: Omit<MemoryPassJob, "memoryDir" | "readChunks">, identity: string): PassPlan {
-  const { units, leftOut } = planMemory(job.files, identity, job.shardTokens, job.maxTokens);
-  const warnings: string[] = [];
-  if (leftOut > 0 || units.some((u) => u.limit !== undefined)) {
-    warnings.push(`The memory reads at most about ${(job.maxTokens ?? MEMORY_MAX_TOKENS).toLocaleString("en-US")} tokens: ${leftOut} file(s) at the end of the reading order${units.some((u) => u.limit !== undefined) ? " and the end of a large file" : ""} are found by keyword search only.`);
-  }
-  if (job.previous && job.previous.model !== identity) warnings.push("The stored memory was written by another model version; rebuilt it.");
-  const previous = job.previous?.model === identity ? new Map(job.previous.units.map((u) => [u.key, u])) : new Map();
-  const kept = new Map<string, MemoryManifest["units"][number]>();
-  for (const unit of units) {
-    const old = previous.get(unit.key);
-    if (old && !old.incomplete && old.shards.every((s: ShardEntry) => job.previousShards?.has(s.file))) kept.set(unit.key, old);
-  }
-  return { units, kept, toBuild: units.filter((u) => !kept.has(u.key)), warnings };
-}
-
-/**
- * Keeps the previous memory's shards for unchanged units and writes the rest (loading the model only then).
- * `identity` names the model files whose rules write the shards (memoryModelIdentity).
- */
-export async function memoryPass(job: MemoryPassJob, identity: string, loadModel: () => Promise<MemoryModel>): Promise<MemoryPassResult> {
+/** Writes each unit's shards with a loaded model, unit by unit as they arrive. */
+export async function writeUnits(units: AsyncIterable<MemoryUnit>, job: UnitWriteJob, identity: string, model: MemoryModel): Promise<WrittenUnits> {
   const started = performance.now();
-  const { units, kept, toBuild, warnings } = planPass(job, identity);
-  const model = toBuild.length > 0 ? await loadModel() : undefined;
-  const tokensTotal = toBuild.reduce((sum, u) => sum + u.files.reduce((s, f) => s + f.tokens, 0), 0);
+  const warnings: string[] = [];
+  const written: UnitShards[] = [];
+  await mkdir(job.memoryDir, { recursive: true });
+  let tokensTotal = 0;
   let tokensDone = 0;
-  let tokensWritten = 0;
-  let shardsWritten = 0;
+  let reported = 0;
   const afterPiece = (tokens: number): void => {
     tokensDone += tokens;
     throwIfCancelled(job.signal);
-    const seconds = (performance.now() - started) / 1000;
+    const now = performance.now();
+    if (now - reported < PROGRESS_EVERY_MS) return;
+    reported = now;
+    const seconds = (now - started) / 1000;
     job.onProgress?.({ tokensDone, tokensTotal: Math.max(tokensTotal, tokensDone), tokensPerSecond: seconds > 0 ? tokensDone / seconds : 0 });
   };
-  if (model) await mkdir(job.memoryDir, { recursive: true });
-  const manifest: MemoryManifest = { model: identity, tokens: 0, units: [] };
-  for (const unit of units) {
-    let entry = kept.get(unit.key);
-    if (!entry) {
-      entry = { key: unit.key, shards: [] };
-      const before = warnings.length;
-      for await (const reading of unitReadings(unit, job, model!.tokenizer, warnings)) {
-        const data = await writeShard(reading, identity, model!.pre, model!.memory, afterPiece);
-        const file = `${unit.key}-${entry.shards.length}.shard`;
-        const target = path.join(job.memoryDir, file);
-        const temporary = temporaryPath(target);
-        await writeFile(temporary, encodeShard(data), { mode: 0o600 });
-        await rename(temporary, target).catch(async (error: unknown) => {
-          await rm(temporary, { force: true });
-          throw error;
-        });
-        entry.shards.push({ file, tokens: data.header.tokens, subkeys: data.header.subkeys });
-        tokensWritten += data.header.tokens;
-        shardsWritten++;
-      }
-      if (warnings.length > before) entry.incomplete = true;
+  for await (const unit of units) {
+    tokensTotal += unit.files.reduce((sum, f) => sum + f.tokens, 0);
+    const entry: UnitShards = { key: unit.key, shards: [] };
+    const before = warnings.length;
+    for await (const reading of unitReadings(unit, job, model.tokenizer, warnings)) {
+      const data = await writeShard(reading, identity, model.pre, model.memory, afterPiece);
+      const file = `${unit.key}-${entry.shards.length}.shard`;
+      const target = path.join(job.memoryDir, file);
+      const temporary = temporaryPath(target);
+      await writeFile(temporary, encodeShard(data), { mode: 0o600 });
+      await rename(temporary, target).catch(async (error: unknown) => {
+        await rm(temporary, { force: true });
+        throw error;
+      });
+      entry.shards.push({ file, tokens: data.header.tokens, subkeys: data.header.subkeys });
     }
-    manifest.units.push(entry);
-    manifest.tokens += entry.shards.reduce((sum, s) => sum + s.tokens, 0);
+    if (warnings.length > before) entry.incomplete = true;
+    written.push(entry);
   }
-  const seconds = (performance.now() - started) / 1000;
-  const shards = manifest.units.flatMap((u) => u.shards);
+  return { units: written, warnings };
+}
+
+/**
+ * Plans the units as the files arrive, keeps the previous memory's shards for unchanged units and has
+ * `write` write the rest (so the model is loaded only when some unit must be written). `identity` names the
+ * model files whose rules write the shards (memoryModelIdentity).
+ */
+export async function memoryPass(job: MemoryPassJob, identity: string, write: UnitWriter): Promise<MemoryPassResult> {
+  const planner = new MemoryPlanner(identity, job.shardTokens, job.maxTokens);
+  const warnings: string[] = [];
+  if (job.previous && job.previous.model !== identity) warnings.push("The stored memory was written by another model version; rebuilt it.");
+  const previous = new Map(job.previous?.model === identity ? job.previous.units.map((u) => [u.key, u]) : []);
+  // The manifest's units in reading order: kept ones as they were, written ones by key until they are written.
+  const order: (UnitShards | string)[] = [];
+  let toWrite: AsyncQueue<MemoryUnit> | undefined;
+  let writing: Promise<WrittenUnits> | undefined;
+  let started = 0;
+  const take = (unit: MemoryUnit): void => {
+    const old = previous.get(unit.key);
+    if (old && !old.incomplete && old.shards.every((s) => job.previousShards?.has(s.file))) {
+      order.push(old);
+      return;
+    }
+    if (!toWrite) {
+      started = performance.now();
+      toWrite = new AsyncQueue();
+      writing = write(toWrite);
+      writing.catch(() => undefined); // awaited below, once every file has arrived
+    }
+    toWrite.push(unit);
+    order.push(unit.key);
+  };
+  let last: string | undefined;
+  try {
+    for await (const file of job.files) {
+      if (last !== undefined && file.path <= last) throw new LongLensError(`The memory's files came out of order (${file.path} after ${last}).`, "MEMORY_PASS");
+      last = file.path;
+      for (const unit of planner.add(file)) take(unit);
+    }
+    for (const unit of planner.finish()) take(unit);
+  } catch (error) {
+    toWrite?.fail(error);
+    await writing?.catch(() => undefined);
+    throw error;
+  }
+  toWrite?.end();
+  const written = writing ? await writing : { units: [], warnings: [] };
+  if (planner.leftOut > 0 || planner.cutShort) {
+    warnings.push(`The memory reads at most about ${(job.maxTokens ?? MEMORY_MAX_TOKENS).toLocaleString("en-US")} tokens: ${planner.leftOut} file(s) at the end of the reading order${planner.cutShort ? " and the end of a large file" : ""} are found by keyword search only.`);
+  }
+  const byKey = new Map(written.units.map((u) => [u.key, u]));
+  const units = order.map((u) => (typeof u === "string" ? byKey.get(u)! : u));
+  const shards = units.flatMap((u) => u.shards);
+  const writtenShards = written.units.flatMap((u) => u.shards);
+  const tokensWritten = writtenShards.reduce((sum, s) => sum + s.tokens, 0);
+  const seconds = writing ? (performance.now() - started) / 1000 : 0;
   return {
-    manifest,
-    warnings,
+    manifest: { model: identity, tokens: shards.reduce((sum, s) => sum + s.tokens, 0), units },
+    warnings: [...warnings, ...written.warnings],
     stats: {
-      tokens: manifest.tokens,
+      tokens: shards.reduce((sum, s) => sum + s.tokens, 0),
       tokensWritten,
       shards: shards.length,
-      shardsWritten,
+      shardsWritten: writtenShards.length,
       slots: shards.reduce((sum, s) => sum + s.subkeys * s.subkeys, 0),
       seconds,
       tokensPerSecond: seconds > 0 ? tokensWritten / seconds : 0,

@@ -9,46 +9,31 @@ import { readBlob } from "../store/blobs";
 import { StoreLayout } from "../store/storeLayout";
 import { asStoreError } from "../store/storeWriteError";
 import { errorCode } from "../reader/errorCode";
-import { type MemoryModel, memoryPass } from "./memoryPass";
+import type { MemoryUnit } from "./memoryLayout";
+import { type MemoryModel, type MemoryProgress, type WrittenUnits, writeUnits } from "./memoryPass";
 import { serveWorkerJob } from "../workerJob";
-import type { MemoryPassResult, MemoryProgress } from "./memoryPass";
 import type { MemoryWorkerJob } from "./memoryWorkerProtocol";
 import { PrePipeline } from "./prePipeline";
 
-async function run(job: MemoryWorkerJob, signal: AbortSignal, progress: (p: MemoryProgress) => void): Promise<MemoryPassResult> {
+async function run(job: MemoryWorkerJob, signal: AbortSignal, progress: (p: MemoryProgress) => void, units: AsyncIterable<MemoryUnit>): Promise<WrittenUnits> {
   const config = readModelConfig(job.modelsDir);
-  let loaded: MemoryModel | undefined;
-  let pipeline: PrePipeline | undefined;
-  const loadModel = async (): Promise<MemoryModel> => {
-    const tokenizer = await CodeTokenizer.load(job.modelsDir);
-    const memory = await MemoryFactory.load(job.modelsDir, config, { threads: 1 });
-    // One core for the graph and one for the memory; on one thread they would only take turns.
-    pipeline = await PrePipeline.start({ modelsDir: job.modelsDir, threads: Math.max(1, job.threads - 1) }).catch(async (error: unknown) => {
-      await memory.dispose();
-      throw error;
-    });
-    loaded = { pre: pipeline, memory, tokenizer };
-    return loaded;
-  };
+  const tokenizer = await CodeTokenizer.load(job.modelsDir);
+  const memory = await MemoryFactory.load(job.modelsDir, config, { threads: 1 });
+  let pre: PrePipeline | undefined;
   try {
+    // One core for the graph and one for the memory; on one thread they would only take turns.
+    pre = await PrePipeline.start({ modelsDir: job.modelsDir, threads: Math.max(1, job.threads - 1) });
+    const model: MemoryModel = { pre, memory, tokenizer };
     const layout = new StoreLayout(job.storeDir);
-    return await memoryPass(
-      {
-        memoryDir: job.memoryDir,
-        files: job.files,
-        previous: job.previous,
-        ...(job.shardTokens ? { shardTokens: job.shardTokens } : {}),
-        ...(job.maxTokens ? { maxTokens: job.maxTokens } : {}),
-        previousShards: new Map(job.previousShards),
-        readChunks: (file) => readBlob(layout, { chunksKey: file.chunksKey, blobSha256: file.blobSha256 }),
-        signal,
-        onProgress: progress,
-      },
-      memoryModelIdentity(config),
-      loadModel,
-    );
+    return await writeUnits(units, {
+      memoryDir: job.memoryDir,
+      ...(job.shardTokens ? { shardTokens: job.shardTokens } : {}),
+      readChunks: (file) => readBlob(layout, { chunksKey: file.chunksKey, blobSha256: file.blobSha256 }),
+      signal,
+      onProgress: progress,
+    }, memoryModelIdentity(config), model);
   } finally {
-    await Promise.all([pipeline?.close(), loaded?.memory.dispose()]);
+    await Promise.all([pre?.close(), memory.dispose()]);
   }
 }
 

@@ -1,7 +1,6 @@
-// Messages between the memory pass's worker thread (memoryWorker.ts) and the thread that started it.
-import type { LayoutFile } from "./memoryLayout";
+// The job of the memory pass's worker thread (memoryWorker.ts): it is sent the units to write one by one
+// (workerJob.ts inputs) while the calling thread is still indexing later files.
 import type { CancellableJob } from "../workerJob";
-import type { MemoryManifest } from "./memoryPass";
 
 export interface MemoryWorkerJob extends CancellableJob {
   /** The store whose blobs hold the files' chunks. */
@@ -9,10 +8,5 @@ export interface MemoryWorkerJob extends CancellableJob {
   memoryDir: string;
   modelsDir: string;
   threads: number;
-  files: LayoutFile[];
-  previous?: MemoryManifest;
   shardTokens?: number;
-  maxTokens?: number;
-  /** File name -> path of the previous generation's shards. */
-  previousShards: [string, string][];
 }

@@ -1,19 +1,23 @@
-// Runs the memory pass on a worker thread (workerJob.ts). The worker reads the cancel flag after every piece
-// of the pre graph (a few milliseconds). What a stopped pass wrote stays under temporary names the next index removes.
+// Writes memory units on a worker thread (workerJob.ts), sent to it as they are planned. The worker reads the
+// cancel flag after every piece of the pre graph (a few milliseconds). What a stopped pass wrote stays under
+// temporary names the next index removes.
 import { LongLensError } from "../errors";
 import { runWorkerJob } from "../workerJob";
-import type { MemoryPassResult, MemoryProgress } from "./memoryPass";
+import type { MemoryUnit } from "./memoryLayout";
+import type { MemoryProgress, WrittenUnits } from "./memoryPass";
 import type { MemoryWorkerJob } from "./memoryWorkerProtocol";
 
 export function runMemoryPass(
   job: Omit<MemoryWorkerJob, "cancel">,
+  units: AsyncIterable<MemoryUnit>,
   signal?: AbortSignal,
   onProgress?: (progress: MemoryProgress) => void,
-): Promise<MemoryPassResult> {
-  return runWorkerJob<Omit<MemoryWorkerJob, "cancel">, MemoryProgress, MemoryPassResult>({
+): Promise<WrittenUnits> {
+  return runWorkerJob<Omit<MemoryWorkerJob, "cancel">, MemoryProgress, WrittenUnits, MemoryUnit>({
     name: "memoryWorker",
     sourceDir: __dirname,
     job,
+    inputs: units,
     signal,
     onProgress,
     missing: new LongLensError("The memory pass's worker file is missing; reinstall LongLens.", "MODEL_MISSING"),

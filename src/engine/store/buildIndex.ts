@@ -15,9 +15,11 @@ import { readStore } from "./readStore";
 import { RunBlobs } from "./runBlobs";
 import { claimStoreFolder } from "./storeFolder";
 import { type BlobRef, DIR_MODE, type StoreLayout } from "./storeLayout";
+import { ReadingOrder, byPath } from "./readingOrder";
 import { lockStore } from "./storeLock";
 import { StoreWriteError, asStoreError } from "./storeWriteError";
 import type { MemoryOutcome } from "../indexing/memoryIndex";
+import type { MemoryProgress } from "../indexing/memoryPass";
 import { type GenerationFile, collectGarbage, writeGeneration } from "./writeGeneration";
 
 /** Chunks handed to the lexical index at once: large enough to amortise, small enough for a huge file. */
@@ -34,8 +36,15 @@ export interface IndexJob {
   walk: WalkOptions;
   signal?: AbortSignal;
   onProgress?: (progress: IndexProgress) => void;
-  /** The memory pass over the new catalog (indexing/memoryIndex.ts); its files join the new generation. */
-  memory?: (catalogFiles: readonly CatalogFile[], previousFiles: ReadonlyMap<string, string> | undefined) => Promise<MemoryOutcome | undefined>;
+  /**
+   * The memory pass over the new catalog (indexing/memoryIndex.ts), given its files in reading order (by path)
+   * as they are indexed; its files join the new generation. It reports its progress through `onMemory`.
+   */
+  memory?: (
+    catalogFiles: AsyncIterable<CatalogFile>,
+    previousFiles: ReadonlyMap<string, string> | undefined,
+    onMemory: (progress: MemoryProgress) => void,
+  ) => Promise<MemoryOutcome | undefined>;
   /** Further files made from the new catalog (the semantic vectors, semantic/semanticFile.ts); the previous generation's are given to reuse. */
   extraFiles?: (catalogFiles: readonly CatalogFile[], previousFiles: ReadonlyMap<string, string> | undefined) => Promise<GenerationFile[]>;
 }
@@ -156,24 +165,22 @@ export async function buildIndex(job: IndexJob): Promise<IndexResult> {
   }
 }
 
-async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult> {
-  const started = performance.now();
-  const { layout, signal, onProgress } = job;
-  const counter = await loadTokenCounter();
-  const warnings: string[] = [];
-  const previous = await readStore(layout);
-  let base = previous.store;
-  if (previous.problem) warnings.push(`The index at ${layout.dir} was unusable (${previous.problem}); rebuilt it.`);
-  if (base && base.catalog.tokenCounter !== counter.name) {
-    warnings.push(`Tokens are now counted by ${counter.name} (was ${base.catalog.tokenCounter}); rebuilt the index.`);
-    base = undefined;
-  }
-  const state: RunState = { job, lexical: base?.lexical ?? createLexicalIndex(), counter, blobs };
-  const previousFiles = new Map((base?.catalog.files ?? []).map((file) => [file.path, file]));
+/** What the lexical pass made of the tree: the new catalog, what changed, and the secrets it redacted. */
+interface LexicalPass {
+  catalogFiles: CatalogFile[];
+  changes: IndexChanges;
+  tokensRead: number;
+  redacted: { path: string; lines: number[] }[];
+}
 
-  const skipped: SkippedFile[] = [];
+/**
+ * Reads the new and changed files into blobs and the lexical index, reusing intact stored chunks, and settles
+ * each file in the memory's reading order as soon as it is done.
+ */
+async function lexicalPass(state: RunState, files: WalkedFile[], previousFiles: Map<string, CatalogFile>, skipped: SkippedFile[], warnings: string[], reading: ReadingOrder): Promise<LexicalPass> {
+  const { job, blobs } = state;
+  const { signal, onProgress } = job;
   const redacted: { path: string; lines: number[] }[] = [];
-  const files = await scan(job, skipped);
   const changes: IndexChanges = { added: 0, changed: 0, removed: 0, unchanged: 0, read: 0 };
   const catalogFiles: CatalogFile[] = [];
   const toRead: { file: WalkedFile; old: CatalogFile | undefined }[] = [];
@@ -190,6 +197,7 @@ async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult>
     throwIfCancelled(signal);
     if (blob) {
       catalogFiles.push(entry.old);
+      reading.settle(entry.old.path, entry.old);
       changes.unchanged++;
     } else {
       unusable.push({ path: entry.file.path, problem: blobs.problems.get(entry.old.chunksKey) ?? "missing" });
@@ -197,6 +205,8 @@ async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult>
     }
   }
 
+  // In the memory's reading order, so that it can read each file soon after it is indexed.
+  toRead.sort((a, b) => byPath(a.file.path, b.file.path));
   let tokensRead = 0;
   // Contents already in a blob, or about to be, are not chunked again: indexFile reads their blob instead.
   const opening = openAhead(toRead, newContents(blobs.keys()));
@@ -207,11 +217,14 @@ async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult>
     if ("skippedReason" in outcome) {
       skipped.push({ path: file.path, reason: outcome.skippedReason });
       if (old) previousFiles.set(file.path, old); // counted as removed below
+      reading.settle(file.path);
       continue;
     }
     if (old && old.chunksKey === outcome.opened.chunksKey) {
       if (await blobs.checked(old.chunksKey, old.blobSha256)) {
-        catalogFiles.push({ ...old, size: file.size, mtimeMs: file.mtimeMs });
+        const kept = { ...old, size: file.size, mtimeMs: file.mtimeMs };
+        catalogFiles.push(kept);
+        reading.settle(file.path, kept);
         changes.unchanged++;
         continue;
       }
@@ -221,6 +234,7 @@ async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult>
     try {
       const indexed = await indexFile(state, file, outcome.opened);
       catalogFiles.push(indexed);
+      reading.settle(file.path, indexed);
       // Read after chunking: a streamed file finds its secret lines as it goes.
       if (outcome.opened.redactedLines.length > 0) redacted.push({ path: file.path, lines: [...outcome.opened.redactedLines] });
       tokensRead += indexed.tokens;
@@ -231,6 +245,7 @@ async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult>
       if (error instanceof StoreWriteError) throw error;
       // The file vanished or became unreadable while it was read.
       skipped.push({ path: file.path, reason: `unreadable (${errorCode(error)})` });
+      reading.settle(file.path);
       if (old) changes.removed++;
     }
   }
@@ -244,33 +259,75 @@ async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult>
   onProgress?.({ phase: "index", filesDone: files.length, filesTotal: files.length });
   await compactLexicalIndex(state.lexical);
   throwIfCancelled(signal);
-  // The memory pass runs on worker threads, where the model keeps one core busy and leaves this thread idle: the
-  // further files (ask's vectors) are built meanwhile. A failed or cancelled pass leaves them unawaited.
-  const further = job.extraFiles?.(catalogFiles, base?.extraFiles);
-  further?.catch(() => undefined);
-  const memory = await job.memory?.(catalogFiles, base?.extraFiles);
-  let generation: string;
-  try {
-    const extraFiles = [...(memory?.files ?? []), ...((await further) ?? [])];
-    onProgress?.({ phase: "write", filesDone: files.length, filesTotal: files.length });
-    generation = await writeGeneration(layout, { tokenCounter: counter.name, files: catalogFiles }, state.lexical, extraFiles, signal);
-  } finally {
-    await memory?.cleanup();
-  }
-  await collectGarbage(layout, generation, catalogFiles);
+  return { catalogFiles, changes, tokensRead, redacted };
+}
 
-  const seconds = (performance.now() - started) / 1000;
-  return {
-    files: catalogFiles.length,
-    chunks: catalogFiles.reduce((sum, file) => sum + file.chunkIds.length, 0),
-    tokens: catalogFiles.reduce((sum, file) => sum + file.tokens, 0),
-    tokenCounter: counter.name,
-    skipped,
-    ...(redacted.length > 0 ? { redacted } : {}),
-    seconds,
-    tokensPerSecond: seconds > 0 ? tokensRead / seconds : 0,
-    changes,
-    ...(memory ? { memory: memory.stats } : {}),
-    ...(warnings.length > 0 ? { warnings } : {}),
+async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult> {
+  const started = performance.now();
+  const { layout, signal, onProgress } = job;
+  const counter = await loadTokenCounter();
+  const warnings: string[] = [];
+  const previous = await readStore(layout);
+  let base = previous.store;
+  if (previous.problem) warnings.push(`The index at ${layout.dir} was unusable (${previous.problem}); rebuilt it.`);
+  if (base && base.catalog.tokenCounter !== counter.name) {
+    warnings.push(`Tokens are now counted by ${counter.name} (was ${base.catalog.tokenCounter}); rebuilt the index.`);
+    base = undefined;
+  }
+  const state: RunState = { job, lexical: base?.lexical ?? createLexicalIndex(), counter, blobs };
+  const previousFiles = new Map((base?.catalog.files ?? []).map((file) => [file.path, file]));
+
+  const skipped: SkippedFile[] = [];
+  const files = await scan(job, skipped);
+  // The memory pass starts now and reads each file as soon as it and every file before it are indexed: its
+  // model runs on worker threads while this thread indexes later files. Its progress is told once they are all indexed.
+  const reading = new ReadingOrder(files.map((file) => file.path));
+  let latestMemory: MemoryProgress | undefined;
+  let lexicalDone = false;
+  const memoryProgress = (progress: MemoryProgress): void => {
+    latestMemory = progress;
+    if (lexicalDone) onProgress?.({ phase: "memory", filesDone: files.length, filesTotal: files.length, ...progress });
   };
+  const memoryRun = job.memory?.(reading.files, base?.extraFiles, memoryProgress);
+  memoryRun?.catch(() => undefined); // awaited once the files are indexed
+  try {
+    const { catalogFiles, changes, tokensRead, redacted } = await lexicalPass(state, files, previousFiles, skipped, warnings, reading);
+    reading.end();
+    lexicalDone = true;
+    if (latestMemory) memoryProgress(latestMemory);
+    // The further files (ask's vectors) are built on this thread while the memory pass finishes on its own. A
+    // failed or cancelled pass leaves them unawaited.
+    const further = job.extraFiles?.(catalogFiles, base?.extraFiles);
+    further?.catch(() => undefined);
+    const memory = await memoryRun;
+    let generation: string;
+    try {
+      const extraFiles = [...(memory?.files ?? []), ...((await further) ?? [])];
+      onProgress?.({ phase: "write", filesDone: files.length, filesTotal: files.length });
+      generation = await writeGeneration(layout, { tokenCounter: counter.name, files: catalogFiles }, state.lexical, extraFiles, signal);
+    } finally {
+      await memory?.cleanup();
+    }
+    await collectGarbage(layout, generation, catalogFiles);
+
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      files: catalogFiles.length,
+      chunks: catalogFiles.reduce((sum, file) => sum + file.chunkIds.length, 0),
+      tokens: catalogFiles.reduce((sum, file) => sum + file.tokens, 0),
+      tokenCounter: counter.name,
+      skipped,
+      ...(redacted.length > 0 ? { redacted } : {}),
+      seconds,
+      tokensPerSecond: seconds > 0 ? tokensRead / seconds : 0,
+      changes,
+      ...(memory ? { memory: memory.stats } : {}),
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
+  } catch (error) {
+    // The memory pass stops (its files end with the error, and a cancel reaches it too) before the run's files are removed.
+    reading.fail(error);
+    await memoryRun?.then((memory) => memory?.cleanup(), () => undefined);
+    throw error;
+  }
 }
