@@ -3,12 +3,11 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import type { LexicalIndex } from "./lexicalIndex";
+import type { TermMap } from "./postings";
 
 /** Terms per piece handed to gzip: large enough to amortise a write, small enough to hold nothing big. */
 const TERMS_PER_PIECE = 2048;
 
-/** The posting lists MiniSearch keeps (term -> field id -> document id -> frequency); not in its typings. */
-type TermMap = Iterable<[string, Map<number, Map<number, number>>]>;
 interface Internals {
   _index: TermMap;
 }
