@@ -1,7 +1,9 @@
 // `needle` answered by the shipped model on real held-out code (test/fixtures/needle-dayjs, copied at test time)
 // with planted needles: the value, its file, line and column span; a paraphrased key, a plain-words question, a
-// near-miss distractor, several values, an identifier asked in words, one big file; no answer for an absent key;
-// confidence high where right and low where a sibling's value passes the key check; bad questions; the CLI.
+// near-miss distractor, several values (in two and three files), an identifier asked in words, code-shaped values
+// (a constant among siblings, YAML and JSON config keys: scored, as free decoding misses them), one big file; no
+// answer for an absent key or a sibling miss; confidence high where right and low where a sibling's value passes
+// the key check; bad questions; the CLI.
 import { strict as assert } from "node:assert";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
