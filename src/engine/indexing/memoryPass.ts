@@ -18,7 +18,7 @@ import { type LayoutFile, MEMORY_MAX_TOKENS, MemoryPlanner, type MemoryUnit, SHA
 import { fileTokens } from "./memoryTokens";
 import type { PieceSource } from "./prePipeline";
 import { ShardReading } from "./shardReading";
-import { writeShard } from "./writeShard";
+import { PieceQueue, writeShard } from "./writeShard";
 
 /** What a generation records of its memory: the model that wrote it and its shards in reading order. */
 export interface MemoryManifest {
@@ -132,13 +132,30 @@ export interface MemoryPassResult {
 /** Progress is reported at most this often: a piece takes a few milliseconds, a message to the caller's thread costs. */
 const PROGRESS_EVERY_MS = 50;
 
-/** Writes each unit's shards with a loaded model, unit by unit as they arrive. */
+/** A unit's readings in order, then its end (incomplete: a file of it could not be read). */
+type ReadingStep = { unit: MemoryUnit; reading: ShardReading } | { unit: MemoryUnit; end: true; incomplete: boolean };
+
+/** Every unit's readings, each added to `pieces` as soon as it is tokenised. */
+async function* readingSteps(units: AsyncIterable<MemoryUnit>, job: UnitWriteJob, tokenizer: CodeTokenizer, pieces: PieceQueue, warnings: string[]): AsyncGenerator<ReadingStep> {
+  for await (const unit of units) {
+    const before = warnings.length;
+    for await (const reading of unitReadings(unit, job, tokenizer, warnings)) {
+      pieces.add(reading);
+      yield { unit, reading };
+    }
+    yield { unit, end: true, incomplete: warnings.length > before };
+  }
+}
+
+/**
+ * Writes each unit's shards with a loaded model, unit by unit as they arrive. The next reading is tokenised
+ * while this one is written (between its pieces), so the pre graph never waits for the memory's thread.
+ */
 export async function writeUnits(units: AsyncIterable<MemoryUnit>, job: UnitWriteJob, identity: string, model: MemoryModel): Promise<WrittenUnits> {
   const started = performance.now();
   const warnings: string[] = [];
   const written: UnitShards[] = [];
   await mkdir(job.memoryDir, { recursive: true });
-  let tokensTotal = 0;
   let tokensDone = 0;
   let reported = 0;
   const afterPiece = (tokens: number): void => {
@@ -150,24 +167,46 @@ export async function writeUnits(units: AsyncIterable<MemoryUnit>, job: UnitWrit
     const seconds = (now - started) / 1000;
     job.onProgress?.({ tokensDone, tokensTotal: Math.max(tokensTotal, tokensDone), tokensPerSecond: seconds > 0 ? tokensDone / seconds : 0 });
   };
-  for await (const unit of units) {
-    tokensTotal += unit.files.reduce((sum, f) => sum + f.tokens, 0);
-    const entry: UnitShards = { key: unit.key, shards: [] };
-    const before = warnings.length;
-    for await (const reading of unitReadings(unit, job, model.tokenizer, warnings)) {
-      const data = await writeShard(reading, identity, model.pre, model.memory, afterPiece);
-      const file = `${unit.key}-${entry.shards.length}.shard`;
-      const target = path.join(job.memoryDir, file);
-      const temporary = temporaryPath(target);
-      await writeFile(temporary, encodeShard(data), { mode: 0o600 });
-      await rename(temporary, target).catch(async (error: unknown) => {
-        await rm(temporary, { force: true });
-        throw error;
-      });
-      entry.shards.push({ file, tokens: data.header.tokens, subkeys: data.header.subkeys });
+  let tokensTotal = 0;
+  const counted = (async function* () {
+    for await (const unit of units) {
+      tokensTotal += unit.files.reduce((sum, f) => sum + f.tokens, 0);
+      yield unit;
     }
-    if (warnings.length > before) entry.incomplete = true;
-    written.push(entry);
+  })();
+  const pieces = new PieceQueue(model.pre);
+  const steps = readingSteps(counted, job, model.tokenizer, pieces, warnings)[Symbol.asyncIterator]();
+  // Two steps asked ahead: past a unit's end, the next unit's first reading is tokenised during this write.
+  const ahead: Promise<IteratorResult<ReadingStep>>[] = [];
+  const askAhead = (): void => {
+    while (ahead.length < 2) {
+      const step = steps.next();
+      step.catch(() => undefined); // awaited in order below
+      ahead.push(step);
+    }
+  };
+  let entry: UnitShards | undefined;
+  askAhead();
+  for (let step = await ahead.shift()!; !step.done; step = await ahead.shift()!) {
+    askAhead();
+    const { unit } = step.value;
+    entry ??= { key: unit.key, shards: [] };
+    if ("end" in step.value) {
+      if (step.value.incomplete) entry.incomplete = true;
+      written.push(entry);
+      entry = undefined;
+      continue;
+    }
+    const data = await writeShard(step.value.reading, identity, pieces, model.memory, afterPiece);
+    const file = `${unit.key}-${entry.shards.length}.shard`;
+    const target = path.join(job.memoryDir, file);
+    const temporary = temporaryPath(target);
+    await writeFile(temporary, encodeShard(data), { mode: 0o600 });
+    await rename(temporary, target).catch(async (error: unknown) => {
+      await rm(temporary, { force: true });
+      throw error;
+    });
+    entry.shards.push({ file, tokens: data.header.tokens, subkeys: data.header.subkeys });
   }
   return { units: written, warnings };
 }

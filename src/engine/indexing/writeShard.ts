@@ -1,5 +1,6 @@
-// One shard's memory pass: the pre graph reads the shard's tokens in memory mode, piece by piece (a few pieces
-// ahead, on its own thread), and each piece's projections are written into a fresh table sized by the model's rule.
+// One shard's memory pass: its projections come from the pre graph, a few pieces ahead on its own thread
+// (PieceQueue), and each piece is written into a fresh table sized by the model's rule.
+import { LongLensError } from "../errors";
 import type { MemoryFactory } from "../memory/loadMemory";
 import type { Projections } from "../memory/memoryTable";
 import { SHARD_FORMAT, type ShardData } from "../memory/shardFile";
@@ -8,30 +9,55 @@ import type { PieceSource } from "./prePipeline";
 import type { ShardReading } from "./shardReading";
 
 /** Pieces the pre graph may be ahead of the memory: enough to keep both threads busy, little memory. */
-const PIECES_AHEAD = 3;
+const PIECES_AHEAD = 4;
 
+/**
+ * The pieces of consecutive readings, submitted to the pre graph in order, PIECES_AHEAD ahead of the writes,
+ * across shard boundaries: while one shard's last pieces are written and the shard is saved, the graph
+ * already reads the next one's first pieces.
+ */
+export class PieceQueue {
+  private readonly submitted: Promise<Projections>[] = [];
+  private readonly readings: { reading: ShardReading; from: number }[] = [];
+
+  constructor(private readonly pre: PieceSource) {}
+
+  /** Queues a reading's pieces, after those of the readings added before it. */
+  add(reading: ShardReading): void {
+    if (reading.tokens > 0) this.readings.push({ reading, from: 0 });
+    this.fill();
+  }
+
+  /** The projections of the next piece in order. */
+  next(): Promise<Projections> {
+    const piece = this.submitted.shift();
+    this.fill();
+    return piece ?? Promise.reject(new LongLensError("The memory pass asked for a piece no reading holds.", "MEMORY_PASS"));
+  }
+
+  private fill(): void {
+    while (this.submitted.length < PIECES_AHEAD && this.readings.length > 0) {
+      const at = this.readings[0]!;
+      const piece = this.pre.read(at.reading.ids.slice(at.from, at.from + MEMORY_PIECE), at.from === 0);
+      piece.catch(() => undefined); // awaited in order by next(); a failure is thrown there
+      this.submitted.push(piece);
+      at.from += MEMORY_PIECE;
+      if (at.from >= at.reading.tokens) this.readings.shift();
+    }
+  }
+}
+
+/** Writes `reading` (already added to `pieces`) into a fresh table. */
 export async function writeShard(
   reading: ShardReading,
   model: string,
-  pre: PieceSource,
+  pieces: PieceQueue,
   memory: MemoryFactory,
   afterPiece: (tokens: number) => void,
 ): Promise<ShardData> {
   const table = memory.freshFor(reading.tokens);
-  const ahead: Promise<Projections>[] = [];
-  let submitted = 0;
-  const submit = (): void => {
-    if (submitted >= reading.tokens) return;
-    const piece = pre.read(reading.ids.slice(submitted, submitted + MEMORY_PIECE), submitted === 0);
-    piece.catch(() => undefined); // awaited below in order; a failure is thrown there
-    ahead.push(piece);
-    submitted += MEMORY_PIECE;
-  };
-  for (let i = 0; i < PIECES_AHEAD; i++) submit();
   for (let s = 0; s < reading.tokens; s += MEMORY_PIECE) {
-    const projections = await ahead.shift()!;
-    submit();
-    await table.writePiece(memory.productKeys, projections);
+    await table.writePiece(memory.productKeys, await pieces.next());
     afterPiece(Math.min(MEMORY_PIECE, reading.tokens - s));
   }
   return {
