@@ -459,7 +459,6 @@ export const KINDS: Kind[] = [
     name: "single file of 200 MB (streamed)",
     heavy: true,
     measured: true,
-    memoryGap: "the store write no longer peaks (the lexical index is written as a stream), but reading peaks at 0.7-1.2 GiB: about 350 MB of live MiniSearch postings (6.6M) and as much again of garbage V8 has not yet collected; the reader itself stays small (see the reader-only test)",
     build: async (dir) => {
       const file = path.join(dir, "huge.ts");
       await writeLines(file, 200 * MiB);
