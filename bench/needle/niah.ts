@@ -65,7 +65,7 @@ interface LayoutRun {
   outcomes: Outcome[];
   asked: AskedNeedle[];
   indexSeconds: number;
-  /** Whether the index came from an earlier run's store (nothing read again). */
+  /** Whether the index came from an earlier run's store (the trees are written anew each run: no file's contents changed). */
   cached: boolean;
   coldSeconds: number;
   indexed: number;
@@ -94,7 +94,7 @@ async function measureLayout(layout: Layout, questions: NeedleQuestion[], storeN
       outcomes.push({ ...judged("ripgrep on the asked words", q, rg, rg.seconds), ...depth });
       outcomes.push({ ...judged("lexical index alone", q, await lexicalAnswer(q.result.hits, q.question, readLine)), ...depth });
     }
-    return { outcomes, asked: answers, indexSeconds, cached: index.changes?.read === 0, coldSeconds, indexed: index.tokens };
+    return { outcomes, asked: answers, indexSeconds, cached: !!index.changes && index.changes.added + index.changes.changed + index.changes.removed === 0, coldSeconds, indexed: index.tokens };
   } finally {
     workspace.dispose();
   }
