@@ -18,6 +18,7 @@ import { readBlob } from "../../src/engine/store/blobs";
 import { readStore } from "../../src/engine/store/readStore";
 import { StoreLayout } from "../../src/engine/store/storeLayout";
 import { decodeShard, encodeShard } from "../../src/engine/memory/shardFile";
+import { ReadingOrder } from "../../src/engine/store/readingOrder";
 import { Workspace } from "../../src/engine/workspace";
 import { tempDir } from "../fixtures/fixtureTrees";
 
@@ -145,6 +146,34 @@ describe("memory pass", () => {
     const leftovers = (await readdir(path.join(dir, "store"))).filter((n) => n.startsWith("memory-pass"));
     await ws.index();
     assert.deepEqual((await readdir(path.join(dir, "store"))).filter((n) => n.startsWith("memory-pass")), [], `the next index removes ${leftovers.join(", ")}`);
+  });
+
+  test("cancelling while files are still being read, with the memory pass already started, stops within 500 ms and keeps the previous store", async (t) => {
+    const dir = await tempDir(t);
+    const { tree, file } = await haystack(dir);
+    const store = path.join(dir, "store");
+    const ws = await Workspace.open(tree, { storeDir: store });
+    t.after(() => ws.dispose());
+    await ws.index();
+    const before = await ws.memoryHits(EXACT, 3);
+    await cp(path.join(ENGINE, "lexical"), path.join(tree, "more"), { recursive: true });
+    const controller = new AbortController();
+    let abortedAt = 0;
+    const run = ws.index({
+      signal: controller.signal,
+      onProgress: (p) => {
+        // At the last file read: the units before it are planned and their writing has started.
+        if (p.phase === "read" && p.filesDone === p.filesTotal! - 1 && !abortedAt) {
+          abortedAt = performance.now();
+          controller.abort();
+        }
+      },
+    });
+    await assert.rejects(run, (e: unknown) => e instanceof LongLensError && e.code === "CANCELLED");
+    assert.ok(abortedAt > 0 && performance.now() - abortedAt < 500, `stopped ${Math.round(performance.now() - abortedAt)} ms after the cancel`);
+    const after = await ws.memoryHits(EXACT, 3);
+    assert.equal(after[0]?.file, file);
+    assert.deepEqual(after.map((h) => [h.file, h.startLine, h.votes]), before.map((h) => [h.file, h.startLine, h.votes]));
   });
 
   test("indexing wholly on a worker thread writes the same store, reports every phase and cancels within 500 ms", async (t) => {
@@ -305,5 +334,27 @@ describe("memory pass: a file whose stored chunks fail mid-pass", () => {
     assert.deepEqual(second.warnings, []);
     assert.equal(second.stats.shardsWritten, incomplete[0]!.shards.length || 1, "only the incomplete unit is written again");
     assert.ok(!second.manifest.units.some((u) => u.incomplete));
+  });
+});
+
+describe("memory pass: reading order", () => {
+  test("files indexed in any order reach the memory by path, each once every file before it is settled", async () => {
+    const reading = new ReadingOrder(["b/x.ts", "a.ts", "b/y.ts", "c.ts"]);
+    const got: string[] = [];
+    const taking = (async () => {
+      for await (const f of reading.files) got.push(f.path);
+    })();
+    const file = (p: string) => ({ path: p, size: 1, mtimeMs: 0, hash: p, chunksKey: p, blobSha256: p, tokens: 1, chunkIds: [] });
+    reading.settle("b/x.ts", file("b/x.ts"));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(got, [], "b/x.ts waits for a.ts");
+    reading.settle("a.ts", file("a.ts"));
+    reading.settle("c.ts", file("c.ts"));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(got, ["a.ts", "b/x.ts"], "c.ts waits for b/y.ts");
+    reading.settle("b/y.ts"); // skipped: not in the catalog
+    reading.end();
+    await taking;
+    assert.deepEqual(got, ["a.ts", "b/x.ts", "c.ts"]);
   });
 });
