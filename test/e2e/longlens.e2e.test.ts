@@ -7,7 +7,7 @@ import path from "node:path";
 import { after, before, describe } from "node:test";
 import type { Browser, Frame, Page } from "playwright-core";
 import { indexRuns, outputChannelText, recordMeasured } from "./measured";
-import { listFiles, openWorkbench, requiredEnv, steps } from "./suite";
+import { listFiles, longLensHostErrors, openWorkbench, requiredEnv, steps } from "./suite";
 import { UI_TIMEOUT_MS, type Workbench } from "./workbench";
 
 const serverUrl = requiredEnv("LONGLENS_E2E_URL");
@@ -331,17 +331,9 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
   });
 
   step("the extension host logged no error from LongLens", 10_000, async () => {
-    const files = (await listFiles(logs)).filter((file) => /exthost[^/]*\.log$/.test(path.basename(file)));
-    assert.ok(files.length > 0, `no extension host log under ${logs}`);
-    const errors: string[] = [];
-    for (const file of files) {
-      const lines = (await readFile(path.join(logs, file), "utf8")).split("\n");
-      // An error line and the stack under it: the stack names the extension's files when the error is ours.
-      lines.forEach((line, i) => {
-        const entry = lines.slice(i, i + 8).join("\n");
-        if (/\[error\]/i.test(line) && /longlens/i.test(entry)) errors.push(entry);
-      });
-    }
+    const { files, errors } = await longLensHostErrors(logs);
+    assert.ok(files > 0, `no extension host log under ${logs}`);
     assert.deepEqual(errors, [], `errors in the extension host log:\n${errors.join("\n")}`);
   });
+
 });

@@ -3,13 +3,13 @@
 // folder's own settings cannot choose where the index is written (longlens.storeLocation) nor let a link lead
 // out of it (longlens.allowedOutsideRoots). Started by test/e2e/run.sh, which passes the binary and extensions.
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { listFiles, openWorkbench, requiredEnv, steps } from "./suite";
+import { listFiles, openWorkbench, requiredEnv, startCodeServer, steps, stopCodeServer } from "./suite";
 import type { Workbench } from "./workbench";
 
 const codeServer = requiredEnv("LONGLENS_E2E_CODE_SERVER");
@@ -20,40 +20,6 @@ const artifacts = requiredEnv("LONGLENS_E2E_ARTIFACTS");
 /** What the folder's own settings ask for, which restricted mode must ignore. */
 const STORE_LOCATION = ".longlens-index";
 const OUTSIDE_LINK = "shared-link";
-
-/** Starts code-server on a free port with workspace trust on; resolves its URL. */
-async function startCodeServer(work: string, workspace: string): Promise<{ server: ChildProcess; url: string }> {
-  const userData = path.join(work, "user-data");
-  await mkdir(path.join(userData, "User"), { recursive: true });
-  await writeFile(path.join(userData, "User", "settings.json"), JSON.stringify({
-    "workbench.startupEditor": "none",
-    "extensions.autoCheckUpdates": false,
-    "extensions.autoUpdate": false,
-    "telemetry.telemetryLevel": "off",
-    "update.mode": "none",
-    "security.workspace.trust.enabled": true,
-    // Open untrusted folders in restricted mode without the modal asking.
-    "security.workspace.trust.startupPrompt": "never",
-  }));
-  const server = spawn(codeServer, ["--auth", "none", "--bind-addr", "127.0.0.1:0", "--config", path.join(work, "config.yaml"), "--extensions-dir", extensions,
-    "--user-data-dir", userData, "--disable-telemetry", "--disable-update-check", workspace], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  let log = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`code-server did not start:\n${log}`)), 60_000);
-    const read = (data: Buffer) => {
-      log += data.toString();
-      const found = /HTTP server listening on (http:\/\/[\d.:]+)/.exec(log);
-      if (found) {
-        clearTimeout(timer);
-        resolve(found[1]!);
-      }
-    };
-    server.stdout!.on("data", read);
-    server.stderr!.on("data", read);
-    server.once("exit", (code) => reject(new Error(`code-server exited (${code}):\n${log}`)));
-  });
-  return { server, url };
-}
 
 describe("LongLens in an untrusted workspace (restricted mode, code-server)", { timeout: 300_000 }, () => {
   let work: string;
@@ -78,20 +44,13 @@ describe("LongLens in an untrusted workspace (restricted mode, code-server)", { 
     await writeFile(path.join(workspace, ".vscode", "settings.json"), JSON.stringify({ "longlens.storeLocation": STORE_LOCATION, "longlens.allowedOutsideRoots": [outside] }));
     files = await listFiles(workspace);
     let url: string;
-    ({ server, url } = await startCodeServer(work, workspace));
+    ({ server, url } = await startCodeServer({ codeServer, extensions, work, workspace, trust: true }));
     ({ browser, page, workbench } = await openWorkbench(`${url}/?folder=${encodeURIComponent(workspace)}`));
   });
 
   after(async () => {
     await browser?.close();
-    // Its own process group: this ends its extension host too.
-    if (server?.pid) {
-      try {
-        process.kill(-server.pid);
-      } catch {
-        // already gone
-      }
-    }
+    stopCodeServer(server);
     if (work) await rm(work, { recursive: true, force: true });
   });
 

@@ -1,6 +1,7 @@
 // What every end-to-end suite shares: its settings from run.sh's environment, a headless Chromium page on the
 // workbench, listing a folder's files, and steps that stop the suite at the first failure with a screenshot.
-import { mkdir, readdir } from "node:fs/promises";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { it } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -57,4 +58,73 @@ export function steps(artifacts: string, prefix: string, page: () => Page | unde
       }
     });
   };
+}
+
+export interface OwnCodeServer {
+  codeServer: string;
+  extensions: string;
+  /** A folder of the suite's own: the server's user data and config go here. */
+  work: string;
+  /** The folder it opens, or none (an empty window). */
+  workspace?: string;
+  /** Workspace trust on: an untrusted folder opens in restricted mode without the modal asking. */
+  trust: boolean;
+}
+
+/** A code-server of a suite's own on a free port (the shared one runs with trust off); resolves its URL. */
+export async function startCodeServer({ codeServer, extensions, work, workspace, trust }: OwnCodeServer): Promise<{ server: ChildProcess; url: string; logs: string }> {
+  const userData = path.join(work, "user-data");
+  await mkdir(path.join(userData, "User"), { recursive: true });
+  await writeFile(path.join(userData, "User", "settings.json"), JSON.stringify({
+    "workbench.startupEditor": "none",
+    "extensions.autoCheckUpdates": false,
+    "extensions.autoUpdate": false,
+    "telemetry.telemetryLevel": "off",
+    "update.mode": "none",
+    "security.workspace.trust.enabled": trust,
+    "security.workspace.trust.startupPrompt": "never",
+  }));
+  const server = spawn(codeServer, ["--auth", "none", "--bind-addr", "127.0.0.1:0", "--config", path.join(work, "config.yaml"), "--extensions-dir", extensions,
+    "--user-data-dir", userData, "--disable-telemetry", "--disable-update-check", ...(workspace ? [workspace] : [])], { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`code-server did not start:\n${log}`)), 60_000);
+    const read = (data: Buffer) => {
+      log += data.toString();
+      const found = /HTTP server listening on (http:\/\/[\d.:]+)/.exec(log);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found[1]!);
+      }
+    };
+    server.stdout!.on("data", read);
+    server.stderr!.on("data", read);
+    server.once("exit", (code) => reject(new Error(`code-server exited (${code}):\n${log}`)));
+  });
+  return { server, url, logs: path.join(userData, "logs") };
+}
+
+/** Ends a suite's own code-server: its own process group, so its extension host ends too. */
+export function stopCodeServer(server: ChildProcess | undefined): void {
+  if (!server?.pid) return;
+  try {
+    process.kill(-server.pid);
+  } catch {
+    // already gone
+  }
+}
+
+/** The extension hosts' logs under `logs`, and every error in them that names LongLens (with the stack under it). */
+export async function longLensHostErrors(logs: string): Promise<{ files: number; errors: string[] }> {
+  const files = (await listFiles(logs)).filter((file) => /exthost[^/]*\.log$/.test(path.basename(file)));
+  const errors: string[] = [];
+  for (const file of files) {
+    const lines = (await readFile(path.join(logs, file), "utf8")).split("\n");
+    // An error line and the stack under it: the stack names the extension's files when the error is ours.
+    lines.forEach((line, i) => {
+      const entry = lines.slice(i, i + 8).join("\n");
+      if (/\[error\]/i.test(line) && /longlens/i.test(entry)) errors.push(entry);
+    });
+  }
+  return { files: files.length, errors };
 }
