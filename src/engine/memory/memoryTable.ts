@@ -39,6 +39,8 @@ export class MemoryTable {
   /** Scratch for one row's error, target - read, and for the key step. */
   private readonly residual: Float32Array;
   private readonly entropyScratch: EntropyScratch;
+  /** The previous chunk's addresses, filled again by the next chunk's. */
+  private lastAddresses: Addresses | undefined;
 
   constructor(
     readonly rules: MemoryRules,
@@ -112,7 +114,7 @@ export class MemoryTable {
       queries.set(piece.queries.subarray(sourceFrom * K, (e - 1) * K));
       gates.set(piece.gates.subarray(sourceFrom, e - 1));
     }
-    const addresses = await productKeys.address(queries, this.keys, this.subkeys);
+    const addresses = (this.lastAddresses = await productKeys.address(queries, this.keys, this.subkeys, this.lastAddresses));
     // Sum each touched slot's contributions, then add sum / hits: every row's read sees the values before the write.
     const { touched, counts, sums, touchedAt, writer, hits, values, residual } = this;
     const { slots, weights } = addresses;

@@ -26,8 +26,11 @@ export class ProductKeys {
     return new ProductKeys(await GraphSession.load(join(modelsDir, file), options), keyDim, topk);
   }
 
-  /** queries: (T, K) row-major; keys: (2, n, K/2). */
-  async address(queries: Float32Array, keys: Float32Array, n: number): Promise<Addresses> {
+  /**
+   * queries: (T, K) row-major; keys: (2, n, K/2). `reuse`: addresses of T rows the caller is done with, filled
+   * again instead of allocated (the memory pass addresses every chunk of 64 tokens).
+   */
+  async address(queries: Float32Array, keys: Float32Array, n: number, reuse?: Addresses): Promise<Addresses> {
     const K = this.keyDim;
     const half = K / 2;
     const k = this.topk;
@@ -37,8 +40,9 @@ export class ProductKeys {
       keys: { type: "float32", dims: [2, n, half], data: keys },
     });
     const qk = out.qk!.data as Float32Array;
-    const halfScores = new Float32Array(2 * rows * k);
-    const halfIds = new Int32Array(2 * rows * k);
+    const into = reuse?.rows === rows ? reuse : undefined;
+    const halfScores = into?.halfScores ?? new Float32Array(2 * rows * k);
+    const halfIds = into?.halfIds ?? new Int32Array(2 * rows * k);
     const keyNorms = new Float64Array(n);
     const best = new Float64Array(k);
     for (let h = 0; h < 2; h++) {
@@ -78,9 +82,9 @@ export class ProductKeys {
         for (let j = 0; j < k; j++) halfScores[at + j] = -Math.log(EPS + Math.max(0, best[j]!));
       }
     }
-    const slots = new Int32Array(rows * k);
-    const weights = new Float32Array(rows * k);
-    const scores = new Float32Array(rows * k);
+    const slots = into?.slots ?? new Int32Array(rows * k);
+    const weights = into?.weights ?? new Float32Array(rows * k);
+    const scores = into?.scores ?? new Float32Array(rows * k);
     const pair = new Float64Array(k);
     const pairIds = new Int32Array(k);
     for (let t = 0; t < rows; t++) {
