@@ -159,13 +159,16 @@ async function readWindow(window: SourceWindow, prompt: Prompt, source: SourceTe
     const { line } = source.place(offset);
     return keyCoverage(prompt.terms, source.lines(line - 1, line + 1)) >= NEEDLE_RULE.minKeyCoverage;
   };
+  const onKeyLine = (a: NeedleAnswer) => keyCoverage(prompt.terms, source.lines(a.line, a.line)) >= NEEDLE_RULE.minKeyCoverage;
   const answers: WindowRead["answers"] = [];
   for (const value of answerValues(text, prompt.plural)) {
     const span = valueInWindow(source, window, value, namesKey);
-    if (span) answers.push({ ...answerAt(source, window.file, value, span), score: { meanLogProb, minLogProb } });
+    const answer = span && answerAt(source, window.file, value, span);
+    // The first value's line is a feature of the rule; a further one must name the key itself (the model runs on
+    // into the next line's value, and a near miss or a sibling on that line passes the key check).
+    if (answer && (answers.length === 0 || onKeyLine(answer))) answers.push({ ...answer, score: { meanLogProb, minLogProb } });
   }
-  const first = answers[0];
-  const keyOnLine = !!first && keyCoverage(prompt.terms, source.lines(first.line, first.line)) >= NEEDLE_RULE.minKeyCoverage;
+  const keyOnLine = !!answers[0] && onKeyLine(answers[0]);
   return { window, state, text, meanLogProb, minLogProb, keyOnLine, scored: false, answers };
 }
 
