@@ -62,6 +62,8 @@ function apply(state: PanelState<InspectorData>): void {
   const reference = same && saved.reference !== undefined && saved.reference < T ? saved.reference : result.positions.reference;
   view = build(state.data, layers, absolute, layer, head, reference, same && saved.dim === true);
   redraw();
+  // Saved at once, not only on a change: the panel serializer restores what the saved state names.
+  persist();
   if (view.dim) dimInEditor();
 }
 
