@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { test } from "node:test";
-import { gunzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { storedChunk, withFile } from "../../src/engine/chunk/indexedChunk";
-import { writeLexicalIndex } from "../../src/engine/lexical/lexicalFile";
-import { addChunks, createLexicalIndex, loadLexicalIndex, searchLexical } from "../../src/engine/lexical/lexicalIndex";
+import { readLexicalIndex, writeLexicalIndex } from "../../src/engine/lexical/lexicalFile";
+import { addChunks, createLexicalIndex, searchLexical } from "../../src/engine/lexical/lexicalIndex";
 import { bestLine, snippetAround } from "../../src/engine/lexical/snippet";
 import { identifierParts, searchTerms } from "../../src/engine/lexical/terms";
 import { Workspace } from "../../src/engine/workspace";
@@ -72,6 +72,12 @@ test("a needle points at the best line with a confidence in [0, 1]", async (t) =
   assert.match(nothing.reason!, /zyzzyva/);
 });
 
+/** A saved lexical index with its terms as an object: a loaded index may list them in another order. */
+function byTerm(json: string): unknown {
+  const saved = JSON.parse(json) as { index: [string, unknown][] };
+  return { ...saved, index: Object.fromEntries(saved.index) };
+}
+
 test("the lexical index written piece by piece is the document MiniSearch writes, and reads back the same", async (t) => {
   // This repository's engine sources, a chunk per file: thousands of terms, so the postings span more than one piece.
   const engine = path.join(__dirname, "../../src/engine");
@@ -85,13 +91,20 @@ test("the lexical index written piece by piece is the document MiniSearch writes
   for (const [name, written] of [["engine", index], ["empty", createLexicalIndex()]] as const) {
     const target = path.join(dir, `${name}.json.gz`);
     await writeLexicalIndex(written, target);
-    const text = gunzipSync(await readFile(target)).toString("utf8");
+    const bytes = await readFile(target);
+    const text = gunzipSync(bytes).toString("utf8");
     assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(written)), name);
-    if (name === "empty") continue;
-    assert.ok(index.termCount > 2048, `${index.termCount} terms: more than one piece`);
-    const loaded = loadLexicalIndex(text);
-    for (const question of ["where is the store lock taken?", "parseConfigFile", "memory shard provenance"]) {
-      assert.deepEqual(searchLexical(loaded, question, 5), searchLexical(index, question, 5), question);
+    // Read a line at a time, and in the earlier writer's form (the whole document on one line) too.
+    for (const [form, loaded] of [["lines", await readLexicalIndex(bytes)], ["one line", await readLexicalIndex(gzipSync(JSON.stringify(written)))]] as const) {
+      assert.deepEqual(byTerm(JSON.stringify(loaded)), byTerm(text), `${name}, ${form}`);
+      for (const question of ["where is the store lock taken?", "parseConfigFile", "memory shard provenance"]) {
+        assert.deepEqual(searchLexical(loaded, question, 5), searchLexical(written, question, 5), `${name}, ${form}: ${question}`);
+      }
     }
+    if (name === "engine") assert.ok(index.termCount > 2048, `${index.termCount} terms: more than one piece`);
   }
+  const target = path.join(dir, "engine.json.gz");
+  const lines = gunzipSync(await readFile(target)).toString("utf8").split("\n");
+  await assert.rejects(readLexicalIndex(gzipSync(lines.slice(0, -5).join("\n"))), /the lexical index is truncated/);
+  await assert.rejects(readLexicalIndex(gzipSync(`${lines.join("\n")}\n["extra",{}]`)), /goes on after its end/);
 });

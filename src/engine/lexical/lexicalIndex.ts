@@ -1,4 +1,4 @@
-import MiniSearch, { type Options, type SearchResult } from "minisearch";
+import MiniSearch, { type AsPlainObject, type Options, type SearchResult } from "minisearch";
 import type { IndexedChunk } from "../chunk/indexedChunk";
 import { compactPostings } from "./postings";
 import { searchTerms } from "./terms";
@@ -33,8 +33,9 @@ export function createLexicalIndex(): LexicalIndex {
   return new MiniSearch(OPTIONS);
 }
 
-export function loadLexicalIndex(json: string): LexicalIndex {
-  const index = MiniSearch.loadJSON(json, OPTIONS);
+/** An index from MiniSearch's saved document (lexical/lexicalFile.ts reads it), long posting lists packed. */
+export function loadLexicalIndex(saved: AsPlainObject): LexicalIndex {
+  const index = MiniSearch.loadJS(saved, OPTIONS);
   compactPostings(index, true);
   return index;
 }

@@ -4,8 +4,13 @@
 // which MiniSearch uses through the same Map methods (its code is plain JavaScript; the version is pinned).
 import type { LexicalIndex } from "./lexicalIndex";
 
+/** A term's posting lists by field id: document id -> frequency. */
+export type FieldPostings = Map<number, Map<number, number>>;
+
 /** MiniSearch's posting lists, term -> field id -> document id -> frequency; not in its typings. */
-export type TermMap = Iterable<[string, Map<number, Map<number, number>>]>;
+export interface TermMap extends Iterable<[string, FieldPostings]> {
+  set(term: string, fields: FieldPostings): unknown;
+}
 
 /** Below this many postings a Map is smaller than a typed array with its buffer (each costs a few hundred bytes). */
 const MIN_COMPACT_POSTINGS = 32;
@@ -27,9 +32,10 @@ export class Postings implements Map<number, number> {
   private used = 0;
   private live = 0;
 
-  constructor(entries: ReadonlyMap<number, number>) {
-    this.pairs = new Uint32Array(2 * entries.size);
-    for (const [id, frequency] of [...entries].sort(([a], [b]) => a - b)) this.set(id, frequency);
+  constructor(entries: Iterable<readonly [number, number]>) {
+    const sorted = [...entries].sort(([a], [b]) => a - b);
+    this.pairs = new Uint32Array(2 * sorted.length);
+    for (const [id, frequency] of sorted) this.set(id, frequency);
   }
 
   get size(): number {
@@ -147,4 +153,14 @@ export function compactPostings(index: LexicalIndex, trim: boolean): void {
       }
     }
   }
+}
+
+/** Adds one term as MiniSearch saves it (field id -> document id -> frequency, keys as strings), long lists as Postings. */
+export function addSavedTerm(index: LexicalIndex, term: string, saved: Record<string, Record<string, number>>): void {
+  const fields: FieldPostings = new Map();
+  for (const [fieldId, frequencies] of Object.entries(saved)) {
+    const entries = Object.entries(frequencies).map(([id, frequency]): [number, number] => [Number(id), frequency]);
+    fields.set(Number(fieldId), entries.length >= MIN_COMPACT_POSTINGS ? new Postings(entries) : new Map(entries));
+  }
+  termMapOf(index).set(term, fields);
 }

@@ -1,7 +1,8 @@
 import { access, readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
-import { type LexicalIndex, loadLexicalIndex } from "../lexical/lexicalIndex";
+import { readLexicalIndex } from "../lexical/lexicalFile";
+import type { LexicalIndex } from "../lexical/lexicalIndex";
 import { errorCode } from "../reader/errorCode";
 import { type Catalog, isCatalog } from "./catalog";
 import { sha256, sha256OfFile } from "./fileHash";
@@ -54,8 +55,8 @@ async function readManifest(layout: StoreLayout): Promise<Manifest | undefined> 
   return manifest as Manifest;
 }
 
-/** A gzipped JSON file of the generation, checked against the manifest's sha256 before it is parsed. */
-async function readChecked(layout: StoreLayout, manifest: Manifest, name: string, what: string): Promise<string> {
+/** A file of the generation, checked against the manifest's sha256 before anything reads it. */
+async function readChecked(layout: StoreLayout, manifest: Manifest, name: string, what: string): Promise<Buffer> {
   let bytes: Buffer;
   try {
     bytes = await readFile(layout.generationFile(manifest.generation, name));
@@ -63,6 +64,12 @@ async function readChecked(layout: StoreLayout, manifest: Manifest, name: string
     throw new StoreProblem(`${what} cannot be read (${errorCode(error)})`);
   }
   if (sha256(bytes) !== manifest.files[name]) throw new StoreProblem(`${what} is damaged (checksum mismatch)`);
+  return bytes;
+}
+
+/** A gzipped JSON file of the generation, checked, as text. */
+async function readCheckedText(layout: StoreLayout, manifest: Manifest, name: string, what: string): Promise<string> {
+  const bytes = await readChecked(layout, manifest, name, what);
   try {
     return (await gunzipAsync(bytes)).toString("utf8");
   } catch (error) {
@@ -93,14 +100,15 @@ async function readOnce(layout: StoreLayout): Promise<StoreRead> {
     if (!manifest) return {};
     let catalog: unknown;
     try {
-      catalog = JSON.parse(await readChecked(layout, manifest, CATALOG_NAME, "the catalog"));
+      catalog = JSON.parse(await readCheckedText(layout, manifest, CATALOG_NAME, "the catalog"));
     } catch (error) {
       throw error instanceof StoreProblem ? error : new StoreProblem("the catalog is not valid JSON");
     }
     if (!isCatalog(catalog)) throw new StoreProblem("the catalog has an unexpected shape");
     let lexical: LexicalIndex;
     try {
-      lexical = loadLexicalIndex(await readChecked(layout, manifest, LEXICAL_NAME, "the lexical index"));
+      // A line at a time: one string of a huge file's index would weigh more than the index (lexical/lexicalFile.ts).
+      lexical = await readLexicalIndex(await readChecked(layout, manifest, LEXICAL_NAME, "the lexical index"));
     } catch (error) {
       throw error instanceof StoreProblem ? error : new StoreProblem("the lexical index is damaged");
     }
