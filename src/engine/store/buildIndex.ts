@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
-import { throwIfCancelled } from "../cancel";
+import { throwIfCancelled, unlessCancelled } from "../cancel";
 import { type OpenedFile, newContents, openAhead } from "../chunk/chunkFile";
 import { type IndexedChunk, type StoredChunk, withFile } from "../chunk/indexedChunk";
 import { type TokenCounter, loadTokenCounter } from "../chunk/tokenCounter";
@@ -302,7 +302,8 @@ async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult>
     const memory = await memoryRun;
     let generation: string;
     try {
-      const extraFiles = [...(memory?.files ?? []), ...((await further) ?? [])];
+      // Without a memory pass to wait for, the vectors of a large tree take seconds: an abort does not wait for them.
+      const extraFiles = [...(memory?.files ?? []), ...((further && (await unlessCancelled(further, signal))) ?? [])];
       onProgress?.({ phase: "write", filesDone: files.length, filesTotal: files.length });
       generation = await writeGeneration(layout, { tokenCounter: counter.name, files: catalogFiles }, state.lexical, extraFiles, signal);
     } finally {
