@@ -56,6 +56,23 @@ async function openTimings(frame: Frame, prefix: string): Promise<Record<string,
   return measured;
 }
 
+/**
+ * The grid's first map at a cell above its diagonal (keys after the query: no attention, so the background
+ * shade), and the editor background the theme gives the page, as RGB.
+ */
+async function emptyCell(frame: Frame): Promise<{ cell: number[]; background: number[] }> {
+  // A string: this project's Node-only type-check has no DOM types; the frame has the DOM.
+  return frame.evaluate<{ cell: number[]; background: number[] }>(`(() => {
+    const grid = document.querySelector("canvas.grid");
+    const ratio = window.devicePixelRatio || 1;
+    const cell = [...grid.getContext("2d").getImageData(Math.round((26 + 55) * ratio), Math.round((26 + 5) * ratio), 1, 1).data].slice(0, 3);
+    const probe = document.createElement("canvas").getContext("2d");
+    probe.fillStyle = getComputedStyle(document.body).getPropertyValue("--vscode-editor-background").trim();
+    probe.fillRect(0, 0, 1, 1);
+    return { cell, background: [...probe.getImageData(0, 0, 1, 1).data].slice(0, 3) };
+  })()`);
+}
+
 interface PickedHit {
   file: string;
   /** The hit's lines, from the item's description ("lines 12-30 · ..."), else just the label's line. */
@@ -88,6 +105,21 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
   }
 
   const step = steps(artifacts, "", () => page);
+
+  /** Picks a colour theme by its name in the palette's theme list; returns the name of the one it replaced. */
+  async function chooseColorTheme(name: string): Promise<string> {
+    await workbench.runCommand("Preferences: Color Theme");
+    const focused = workbench.quickInput.locator(".quick-input-list .monaco-list-row.focused");
+    await focused.waitFor({ timeout: UI_TIMEOUT_MS });
+    const current = (await focused.getAttribute("aria-label"))?.split(",")[0]?.trim() ?? "";
+    assert.ok(current, "the theme list shows no current theme");
+    await workbench.quickInput.locator("input.input").fill(name);
+    await workbench.quickInputRows.filter({ hasText: name }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.keyboard.press("Enter");
+    await workbench.quickInput.waitFor({ state: "hidden", timeout: UI_TIMEOUT_MS });
+    return current;
+  }
+
 
   const dialogs: string[] = [];
   const measured: Record<string, number> = {};
@@ -277,6 +309,22 @@ describe("LongLens in VS Code (code-server)", { timeout: 240_000 }, () => {
     await frame.locator(".timing[data-open-ms]").waitFor({ state: "detached", timeout: 60_000 }).catch(() => undefined);
     await frame.locator(".timing[data-open-ms]").waitFor({ timeout: 60_000 });
     Object.assign(measured, await openTimings(frame, "inspectorWarm"));
+  });
+
+  step("the inspector follows the theme: switched to high contrast, its maps are redrawn in the theme's colours", 90_000, async () => {
+    const frame = await workbench.webviewFrame("canvas.grid");
+    const light = await emptyCell(frame);
+    assert.deepEqual(light.cell, light.background, "an empty map cell is not the editor's background");
+    const current = await chooseColorTheme("Dark High Contrast");
+    try {
+      await frame.locator("body.vscode-high-contrast").waitFor({ state: "attached", timeout: UI_TIMEOUT_MS });
+      const contrast = await emptyCell(frame);
+      assert.deepEqual(contrast.cell, contrast.background, "after the switch an empty map cell is not the editor's background");
+      assert.notDeepEqual(contrast.cell, light.cell, "the maps kept the light theme's colours");
+    } finally {
+      await chooseColorTheme(current);
+    }
+    await frame.locator("body.vscode-high-contrast").waitFor({ state: "detached", timeout: UI_TIMEOUT_MS });
   });
 
   step("Positional Folding plots REPO positions and dims the folded tokens in the editor", 120_000, async () => {

@@ -5,7 +5,8 @@ import type { InspectorData, PanelState } from "../../shared/messages";
 import { inspect, requestFromTarget, storedTarget, type InspectRequest } from "./inspection";
 import { MessageHost } from "./messageHost";
 import type { PanelDeps } from "./panelDeps";
-import { webviewHtml, webviewOptions } from "./webviewHtml";
+import { setPageInTurn } from "./pageTurns";
+import { webviewOptions } from "./webviewHtml";
 
 export class FoldingPanel {
   static readonly viewType = "longlens.folding";
@@ -43,7 +44,7 @@ export class FoldingPanel {
     private readonly deps: PanelDeps,
   ) {
     panel.webview.options = webviewOptions(deps.extensionUri);
-    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, "folding", "LongLens: Folding");
+    const started = setPageInTurn(panel.webview, deps.extensionUri, "folding", "LongLens: Folding");
     this.host = new MessageHost(panel.webview, {
       "folding/ready": async () => this.state,
       "folding/dim": async (params) => {
@@ -58,7 +59,7 @@ export class FoldingPanel {
         deps.decorations.showDimmed(target.uri, result.tokens, away);
         return null;
       },
-    }, deps.output);
+    }, deps.output, started);
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     this.disposables.push(this.host);
   }

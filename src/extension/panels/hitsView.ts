@@ -6,7 +6,8 @@ import type { FolderWorkspaces } from "../folderWorkspaces";
 import { revealLines } from "../questionFlow";
 import { openWriter, readFolderMemory, type FolderMemory } from "./folderMemory";
 import { MessageHost } from "./messageHost";
-import { webviewHtml, webviewOptions } from "./webviewHtml";
+import { setPageInTurn } from "./pageTurns";
+import { webviewOptions } from "./webviewHtml";
 
 export class HitsView implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewType = "longlens.hits";
@@ -60,7 +61,7 @@ export class HitsView implements vscode.WebviewViewProvider, vscode.Disposable {
 
   resolveWebviewView(view: vscode.WebviewView): void {
     view.webview.options = webviewOptions(this.extensionUri);
-    view.webview.html = webviewHtml(view.webview, this.extensionUri, "hits", "LongLens: Hits");
+    const started = setPageInTurn(view.webview, this.extensionUri, "hits", "LongLens: Hits");
     this.host?.dispose();
     this.host = new MessageHost(view.webview, {
       "hits/ready": async () => this.state,
@@ -71,7 +72,7 @@ export class HitsView implements vscode.WebviewViewProvider, vscode.Disposable {
         return null;
       },
       "hits/openWriter": async (choice) => openWriter(this.memory, choice),
-    }, this.output);
+    }, this.output, started);
     view.onDidDispose(() => {
       this.host?.dispose();
       this.host = undefined;

@@ -8,7 +8,8 @@ import { openWriter, readFolderMemory, type FolderMemory } from "./folderMemory"
 import { inspect, requestFromTarget, storedTarget, type InspectRequest } from "./inspection";
 import { MessageHost } from "./messageHost";
 import type { PanelDeps } from "./panelDeps";
-import { webviewHtml, webviewOptions } from "./webviewHtml";
+import { setPageInTurn } from "./pageTurns";
+import { webviewOptions } from "./webviewHtml";
 
 export class InspectorPanel {
   static readonly viewType = "longlens.inspector";
@@ -51,7 +52,7 @@ export class InspectorPanel {
     private readonly deps: PanelDeps,
   ) {
     panel.webview.options = webviewOptions(deps.extensionUri);
-    panel.webview.html = webviewHtml(panel.webview, deps.extensionUri, "inspector", "LongLens: Attention");
+    const started = setPageInTurn(panel.webview, deps.extensionUri, "inspector", "LongLens: Attention");
     this.host = new MessageHost(panel.webview, {
       "inspector/ready": async () => posted(this.state),
       "inspector/variant": async ({ variant }) => {
@@ -70,7 +71,7 @@ export class InspectorPanel {
       "inspector/export": async (params) => this.export(params),
       "inspector/memory": async (params) => this.readMemory(params),
       "inspector/openWriter": async (choice) => openWriter(this.memory, choice),
-    }, deps.output);
+    }, deps.output, started);
     panel.onDidDispose(() => this.dispose(), null, this.disposables);
     this.disposables.push(this.host);
   }

@@ -9,12 +9,17 @@ export type Handlers<N extends RequestName> = { [M in N]: (params: Params<M>) =>
 export class MessageHost<N extends RequestName> implements vscode.Disposable {
   private readonly listener: vscode.Disposable;
 
+  /** `started` is called on each message from the page (see setPageInTurn). */
   constructor(
     private readonly webview: vscode.Webview,
     private readonly handlers: Handlers<N>,
     private readonly output: vscode.OutputChannel,
+    started: () => void = () => undefined,
   ) {
-    this.listener = webview.onDidReceiveMessage((message: WebviewMessage) => void this.answer(message));
+    this.listener = webview.onDidReceiveMessage((message: WebviewMessage) => {
+      started();
+      void this.answer(message);
+    });
   }
 
   notify<M extends keyof Notifications>(method: M, params: Notifications[M]): void {
