@@ -1,5 +1,4 @@
 // The inspector, folding and hits views: their commands, and the serializers that restore panels after a reload.
-import { availableParallelism } from "node:os";
 import * as vscode from "vscode";
 import { InspectorThread } from "../../engine";
 import { registerCommand } from "../registerCommand";
@@ -15,11 +14,9 @@ import { TokenDecorations } from "./tokenDecorations";
 const PRELOAD_AFTER_MS = 10_000;
 
 export function registerPanels(context: vscode.ExtensionContext, { output, hits, indexer, workspaces }: Services): void {
-  // On a worker: a 2,000-token run holds the thread it runs on for about a second. One core is left to the
-  // workbench, which starts the panel's webview while the model runs (on 2 cores, onnxruntime's second thread
-  // cost 30-40% more CPU for the same run). The graphs are freed after two idle minutes: a loaded 2,000-token
-  // run holds about a gigabyte.
-  const inspector = new InspectorThread(undefined, { releaseAfterMs: 120_000, threads: Math.max(1, availableParallelism() - 1) });
+  // On a worker: a 2,000-token run holds the thread it runs on for about a second, while the workbench starts
+  // the panel's webview. The graphs are freed after two idle minutes: a loaded 2,000-token run holds about a gigabyte.
+  const inspector = new InspectorThread(undefined, { releaseAfterMs: 120_000 });
   // The first open then runs the model at once. A failure here (model files missing) is left for that open to
   // report: the user has not asked for anything yet.
   const preload = setTimeout(() => void indexer.whenIdle().then(() => inspector.preload()).catch(() => undefined), PRELOAD_AFTER_MS);
