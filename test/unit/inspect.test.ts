@@ -1,15 +1,17 @@
 // inspect on real files with the shipped model: the window's tokens, attention as the graphs return it,
 // REPO positions, the RoPE variant, and bad input.
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { LongLensError } from "../../src/engine/errors";
 import { Inspector } from "../../src/engine/inspect/inspector";
+import { textWindow } from "../../src/engine/inspect/textWindow";
+import { CodeTokenizer } from "../../src/engine/model/tokenizer";
 import { ModelGraphs } from "../../src/engine/model/modelGraphs";
 import type { TensorData } from "../../src/engine/model/onnx";
-import type { InspectResult } from "../../src/shared/inspectData";
+import { MAX_INSPECT_TOKENS, type InspectResult } from "../../src/shared/inspectData";
 import { unpack } from "../../src/shared/packed";
 
 const repo = join(import.meta.dirname, "../..");
@@ -90,6 +92,22 @@ describe("inspect: tokens", () => {
     assert.equal(cut.tokens[cut.tokens.length - 1]!.line, cut.endLine);
     const around = await inspector.inspectFile(dumpFile, { around: 400 });
     assert.ok(around.startLine < 400 && around.endLine > 400 && around.tokens.length <= 2000);
+  });
+
+  test("a selection of a whole huge file keeps the tokens the whole range gives, without tokenising all of it", async (t) => {
+    const tokenizer = await CodeTokenizer.load(join(repo, "models"));
+    const code = readFileSync(reminders, "utf8");
+    const text = code.repeat(Math.ceil(4e6 / code.length)); // about 4 MB
+    const lines = text.split("\n").length;
+    const started = performance.now();
+    const cut = textWindow(text, "huge.ts", { lines: [1, lines] }, tokenizer, MAX_INSPECT_TOKENS);
+    const ms = performance.now() - started;
+    t.diagnostic(`${(text.length / 1e6).toFixed(1)} MB, lines 1-${lines}: ${cut.tokens.length} tokens (lines ${cut.startLine}-${cut.endLine}) in ${ms.toFixed(0)} ms`);
+    // The reference: the first 2,000 lines tokenised whole (far more than fit), cut by the same rule.
+    const head = text.split("\n").slice(0, 2000).join("\n");
+    const whole = tokenizer.encodeWithOffsets(head);
+    assert.ok(cut.truncated && cut.tokens.length > 1500 && cut.endLine < 2000, `${cut.tokens.length} tokens to line ${cut.endLine}`);
+    assert.deepEqual(cut.tokens.map((k) => [k.id, k.start, k.end]), whole.slice(0, cut.tokens.length).map((k) => [k.id, k.start, k.end]));
   });
 
   test("bad input is a one-line LongLensError: missing, folder, range, binary, not UTF-8, empty", async () => {

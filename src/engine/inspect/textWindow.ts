@@ -19,6 +19,8 @@ export type LineChoice = { lines?: [number, number] } | { around: number };
 const DEFAULT_LINES = 200;
 /** Lines looked at on each side of `around` before counting tokens (a long file is not tokenised whole). */
 const AROUND_LINES = 400;
+/** Lines of a range tokenised at first, doubled until they hold more tokens than fit (nor is a huge selection). */
+const RANGE_SLICE_LINES = 256;
 const LINE_BREAK = /\r\n|\r|\n/g;
 
 export async function readTextFile(file: string): Promise<string> {
@@ -47,6 +49,11 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
+/** Where 1-based `line` ends: the next line's start (its line break included), else the text's end. */
+function lineEnd(text: string, starts: number[], line: number): number {
+  return line < starts.length ? starts[line]! : text.length;
+}
+
 function checkRange(lines: [number, number] | undefined, lineCount: number, name: string): [number, number] {
   if (!lines) return [1, Math.min(lineCount, DEFAULT_LINES)];
   const [start, end] = lines;
@@ -64,6 +71,18 @@ function tokensOf(text: string, from: number, to: number, starts: number[], toke
     while (line + 1 < starts.length && starts[line + 1]! <= from + start) line++;
     return { id, text: text.slice(from + start, from + end), line: line + 1, start: from + start, end: from + end };
   });
+}
+
+/**
+ * Tokens of lines [first, last], or of enough of their first lines: once the lines before a slice's last one hold
+ * more than `maxTokens`, the tokens fitLines keeps lie before the slice's end and are those of the whole range.
+ */
+function rangeTokens(text: string, [first, last]: [number, number], starts: number[], tokenizer: CodeTokenizer, maxTokens: number): InspectToken[] {
+  for (let lines = RANGE_SLICE_LINES; ; lines *= 2) {
+    const end = Math.min(last, first + lines - 1);
+    const tokens = tokensOf(text, starts[first - 1]!, lineEnd(text, starts, end), starts, tokenizer);
+    if (end === last || tokens.filter((t) => t.line < end).length > maxTokens) return tokens;
+  }
 }
 
 /** Keeps whole lines from the front while they fit in `maxTokens`; a first line longer than that is cut. */
@@ -102,17 +121,16 @@ export function textWindow(text: string, name: string, choice: LineChoice, token
   if (text.trim() === "") throw new LongLensError(`${name} is empty; there is nothing to inspect.`, "EMPTY_FILE");
   if (text.includes("\0")) throw new LongLensError(`${name} is a binary file; inspect works on text.`, "BINARY_FILE");
   const starts = lineStarts(text);
-  const lineEnd = (line: number) => (line < starts.length ? starts[line]! : text.length);
   let range: [number, number];
   if ("around" in choice) {
     const [line] = checkRange([choice.around, choice.around], starts.length, name);
     const lo = Math.max(1, line - AROUND_LINES);
     const hi = Math.min(starts.length, line + AROUND_LINES);
-    range = linesAround(tokensOf(text, starts[lo - 1]!, lineEnd(hi), starts, tokenizer), line, maxTokens);
+    range = linesAround(tokensOf(text, starts[lo - 1]!, lineEnd(text, starts, hi), starts, tokenizer), line, maxTokens);
   } else {
     range = checkRange(choice.lines, starts.length, name);
   }
-  const all = tokensOf(text, starts[range[0] - 1]!, lineEnd(range[1]), starts, tokenizer);
+  const all = rangeTokens(text, range, starts, tokenizer, maxTokens);
   const tokens = fitLines(all, maxTokens);
   if (tokens.length === 0) throw new LongLensError(`Lines ${range[0]}-${range[1]} of ${name} are empty; there is nothing to inspect.`, "EMPTY_RANGE");
   const truncated = tokens.length < all.length;
