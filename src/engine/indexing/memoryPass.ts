@@ -250,8 +250,7 @@ export async function memoryPass(job: MemoryPassJob, identity: string, write: Un
     }
     for (const unit of planner.finish()) take(unit);
   } catch (error) {
-    toWrite?.fail(error);
-    await writing?.catch(() => undefined);
+    toWrite?.fail(error); // the writer stops at its next piece, or before its first
     throw error;
   }
   toWrite?.end();

@@ -1,6 +1,7 @@
 // Entry point of the memory pass's worker thread (bundled on its own as dist/memoryWorker.js): it writes the
 // memory while the pre graph runs on a thread of its own (prePipeline.ts), so the calling thread (the
 // extension host's) never waits on the model, and the graph and the memory's JavaScript use two cores.
+import { cancelled } from "../cancel";
 import { MemoryFactory } from "../memory/loadMemory";
 import { memoryModelIdentity } from "../memory/modelIdentity";
 import { readModelConfig } from "../model/modelConfig";
@@ -23,6 +24,8 @@ async function run(job: MemoryWorkerJob, signal: AbortSignal, progress: (p: Memo
   try {
     // One core for the graph and one for the memory; on one thread they would only take turns.
     pre = await PrePipeline.start({ modelsDir: job.modelsDir, threads: Math.max(1, job.threads - 1) });
+    // Loading takes a while and nothing reads the cancel flag meanwhile: a run cancelled by then writes nothing.
+    if (Atomics.load(job.cancel, 0)) throw cancelled();
     const model: MemoryModel = { pre, memory, tokenizer };
     const layout = new StoreLayout(job.storeDir);
     return await writeUnits(units, {

@@ -326,9 +326,11 @@ async function updateIndex(job: IndexJob, blobs: RunBlobs): Promise<IndexResult>
       ...(warnings.length > 0 ? { warnings } : {}),
     };
   } catch (error) {
-    // The memory pass stops (its files end with the error, and a cancel reaches it too) before the run's files are removed.
+    // The memory pass stops too (its files end with the error, and a cancel reaches its worker), in its own
+    // time: its worker may be loading the model, and the run's failure is not held back for it. What the pass
+    // wrote is removed when it ends, or by the next index.
     reading.fail(error);
-    await memoryRun?.then((memory) => memory?.cleanup(), () => undefined);
+    void memoryRun?.then((memory) => memory?.cleanup(), () => undefined);
     throw error;
   }
 }
