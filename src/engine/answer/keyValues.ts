@@ -17,6 +17,8 @@ export interface KeyValue {
 }
 
 const WORD = /[\p{L}\p{N}_$-]+/gu;
+/** A type annotation between the key and its value (`port: int = 8080`, `const N: number = 5`): the value follows `=`. */
+const ANNOTATION = /^["'`]?\s*:\s*[^=:;,(){}"'`]+?(?==(?![=>]))/;
 /** Between the key and its value: a closing quote, then `=`, `:`, `:=`, `=>` or "is:", or only spaces (`#define`). */
 const SEPARATOR = /^["'`\]]?(\s*(?:is\s*)?(?::=|=>|[:=])\s*|\s+)/;
 /** A number (hex, float, with a type suffix), a quoted string (its content is the value), or a bare word. */
@@ -24,6 +26,8 @@ const LITERAL = /^(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|(-?\d[\p{L}\p{N
 /** What may follow a bare word for it to be the whole value (`level: info`), not the start of an expression. */
 const STATEMENT_END = /^[\s,;]*(?:$|#|\/\/)/;
 const SENTENCE_END = /[.,;:]+$/;
+/** Files where a bare word is a value (`level: info`); in code a bare word after the key is a type or a name. */
+const CONFIG_FILE = /\.(?:ya?ml|toml|ini|cfg|conf|properties)$/i;
 
 /** Where the last word naming a key term ends on `line`, or -1. */
 function keyEnd(line: string, terms: ReadonlySet<string>): number {
@@ -33,7 +37,8 @@ function keyEnd(line: string, terms: ReadonlySet<string>): number {
 }
 
 /** The literal after the key on a line of text, as [offset within the line, value]. */
-function valueAfter(line: string, at: number): [number, string] | undefined {
+function valueAfter(line: string, key: number, bareWords: boolean): [number, string] | undefined {
+  const at = key + (ANNOTATION.exec(line.slice(key))?.[0].length ?? 0);
   const separator = SEPARATOR.exec(line.slice(at));
   if (!separator) return undefined;
   const spacesOnly = separator[1]!.trim() === "";
@@ -43,8 +48,8 @@ function valueAfter(line: string, at: number): [number, string] | undefined {
   const [whole, double, single, number, bare] = literal;
   if (double !== undefined || single !== undefined) return double || single ? [start + 1, (double ?? single)!] : undefined;
   if (number !== undefined) return [start, number.replace(SENTENCE_END, "")];
-  // A bare word is a value only after `=` or `:` and alone in its statement (`level: info`, not `x = y + 1`).
-  if (spacesOnly || !STATEMENT_END.test(line.slice(start + whole.length))) return undefined;
+  // A bare word is a value only in config, after `=` or `:` and alone in its statement (`level: info`, not `x = y + 1`).
+  if (!bareWords || spacesOnly || !STATEMENT_END.test(line.slice(start + whole.length))) return undefined;
   return [start, bare!];
 }
 
@@ -61,7 +66,7 @@ export function keyValues(source: SourceText, window: SourceWindow, terms: reado
     if (start < window.from || start + text.length > window.to) continue;
     if (keyCoverage(terms, text) < NEEDLE_RULE.minKeyCoverage) continue;
     const at = keyEnd(text, stems);
-    const value = at < 0 ? undefined : valueAfter(text, at);
+    const value = at < 0 ? undefined : valueAfter(text, at, CONFIG_FILE.test(window.file));
     if (value && value[1] !== "") found.push({ value: value[1], from: start + value[0], to: start + value[0] + value[1].length, line: l });
   }
   return found;
