@@ -194,6 +194,20 @@ describe("needle answered by the model", () => {
   });
 });
 
+test("the sample's settings: a config value ranked below the code using its name, and a type that is not a value", async (t) => {
+  const own = await tempDir(t, "longlens-needle-taskboard-");
+  const sample = path.join(own, "taskboard");
+  await cp(path.join(__dirname, "..", "..", "samples", "taskboard"), sample, { recursive: true });
+  const board = await Workspace.open(sample, { storeDir: path.join(own, "store"), threads: 1 });
+  t.after(() => board.dispose());
+  // worker/send_reminders.py names max_retries on five lines; config/taskboard.json gives it its value.
+  const retries = await board.needle("what are the max retries?");
+  assert.deepEqual(retries.answers!.map((a) => [a.answer, a.file, a.line]), [["5", "config/taskboard.json", 21]]);
+  // `reminderLeadMinutes: number;` in api/src/reminders.ts is a type; the value is in the config.
+  const lead = await board.needle("what is the reminder lead minutes?");
+  assert.deepEqual([lead.answer, lead.file, lead.line], ["45", "config/taskboard.json", 15]);
+});
+
 test("questions are wrapped into the prompt the model was measured with", () => {
   assert.deepEqual(needlePrompt("what is the special magic number for the misty harbor?", "//"), {
     text: "\n// Question: What is the special magic number for the misty harbor?\n// Answer: The special magic number for the misty harbor is:",

@@ -48,8 +48,8 @@ export async function answerNeedle(question: string, inputs: NeedleInputs): Prom
   const { model, lexical } = inputs;
   const hits = lexical.map((r) => r.hit);
   const fallback = lexical[0];
-  const candidates = await needleCandidates(inputs.memory, lexical, inputs.readSource, model.tokenizer);
   const terms = keyTerms(question);
+  const candidates = await needleCandidates(inputs.memory, lexical, inputs.readSource, model.tokenizer, terms);
   const prompts = new Map<string, Prompt>();
   const reads: Read[] = [];
   for (const candidate of candidates) {
