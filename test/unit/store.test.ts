@@ -139,32 +139,6 @@ test("an aborted index leaves the previous store answering identically", async (
   assert.equal(await reopened.hasIndex(), true);
 });
 
-test("a cancelled run keeps the chunks it stored for the next run, which uses them and removes what it does not", async (t) => {
-  const { tree, store } = await polyglotCopy(t);
-  const workspace = await Workspace.open(tree, { storeDir: store, memory: false });
-  await workspace.index();
-  const layout = new StoreLayout(store);
-  const blobsBefore = (await readdir(layout.blobs)).sort();
-  const question = "where are routes registered to handlers";
-  const answer = await workspace.ask(question);
-
-  await writeFile(path.join(tree, "native/adler32.c"), "int register_handlers(void) { return 0; }\n");
-  await writeFile(path.join(tree, "lib/strings.js"), "module.exports = { shout: (text) => text.toUpperCase() };\n");
-  const controller = new AbortController();
-  const aborted = workspace.index({ signal: controller.signal, onProgress: (progress) => progress.phase === "index" && controller.abort() });
-  await assert.rejects(aborted, (error: unknown) => error instanceof LongLensError && error.code === "CANCELLED");
-  const kept = (await readdir(layout.blobs)).filter((name) => !blobsBefore.includes(name));
-  assert.equal(kept.length, 2, "the two new contents' blobs stay");
-  assert.deepEqual(await (await Workspace.open(tree, { storeDir: store, memory: false })).ask(question), answer);
-
-  const next = await workspace.index();
-  assert.equal(next.changes?.changed, 2);
-  const after = await readdir(layout.blobs);
-  assert.equal(after.length, blobsBefore.length, "one blob a file: the replaced contents' blobs are gone");
-  for (const name of kept) assert.ok(after.includes(name), `${name} is used`);
-  assert.equal((await workspace.ask("register_handlers")).hits[0]?.file, "native/adler32.c");
-});
-
 /** Generation folders of a store, staging ones included: an aborted write must leave only the previous one. */
 const generationFolders = async (store: string): Promise<string[]> => (await readdir(new StoreLayout(store).generations)).sort();
 

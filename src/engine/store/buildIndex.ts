@@ -144,8 +144,8 @@ function blobWarning(problems: { path: string; problem: string }[]): string | un
 /**
  * Brings the store up to date with the tree: only added, changed and removed files cost work, and every
  * stored blob kept is checked against its hash. The new state is written as a new generation and made current
- * in one rename; a failure or an abort before that leaves the previous index in place. What a failed run wrote
- * is removed; a cancelled run's new blobs stay for the next run, which reuses them or removes them as unused.
+ * in one rename; a failure or an abort before that leaves the previous index in place, and what the run wrote
+ * is removed.
  */
 export async function buildIndex(job: IndexJob): Promise<IndexResult> {
   await claimStoreFolder(job.layout).catch((error: unknown) => {
@@ -158,9 +158,7 @@ export async function buildIndex(job: IndexJob): Promise<IndexResult> {
   try {
     return await updateIndex(job, blobs);
   } catch (error) {
-    // Not on a cancel: deleting a large run's blobs one by one took longer than a cancel may (0.4 s for 106 files
-    // under load), and the next run can use them.
-    if (!job.signal?.aborted) await blobs.removeWritten();
+    await blobs.removeWritten();
     throw asStoreError(job.layout, error);
   } finally {
     await unlock();
