@@ -84,7 +84,7 @@ export class Inspector {
       analyses: ["tokens", "attention", "positions"],
       variant,
       model: { layers: m.n_layer, heads: m.n_head, beta, posModes: entry.pos_modes, localHeads: entry.local_heads, localWindow: entry.local_window },
-      attention: { ...(await pooledMaps(pass, m.n_head, T)), ...(options.token === undefined ? {} : { token: options.token, rows: fullRows(pass, m.n_head, T, options.token) }) },
+      attention: { ...pooledMaps(pass, m.n_head, T), ...(options.token === undefined ? {} : { token: options.token, rows: fullRows(pass, m.n_head, T, options.token) }) },
       positions: { reference, layers: entry.pos_modes.map((mode, layer) => layerPositions(pass, layer, mode, m.n_head, T, reference)) },
       memory: null,
       seconds: (performance.now() - started) / 1000,
@@ -175,15 +175,14 @@ export async function inspectFile(file: string, options: InspectOptions = {}): P
   }
 }
 
-/** Pools every head, yielding between heads so that the extension host's event loop never waits long. */
-async function pooledMaps(pass: AttentionPass, heads: number, T: number) {
+/** Pools every head (on the inspector's own thread in the extension: it takes tens of milliseconds). */
+function pooledMaps(pass: AttentionPass, heads: number, T: number) {
   const bins = Math.min(T, MAX_BINS);
   const starts = binStarts(T, bins);
   const maps = new Float32Array(pass.attention.length * heads * bins * bins);
   for (const [layer, probs] of pass.attention.entries()) {
     for (let h = 0; h < heads; h++) {
       poolHead(probs, h * T * T, T, starts, maps, (layer * heads + h) * bins * bins);
-      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   return { bins, binStarts: starts, maps: packUint8(maps, [pass.attention.length, heads, bins, bins]) };
