@@ -5,5 +5,6 @@ export { InspectorThread } from "./inspect/inspectorThread";
 export { withMemory, type MemoryChoice } from "./inspect/inspectMemory";
 export { errorCode } from "./reader/errorCode";
 export * from "./types";
+export { jobWorkersStopped } from "./workerJob";
 export { Workspace, checkQuestion, questionProblem, type MemoryReader, type WorkspaceOptions } from "./workspace";
 export { memoryPrompt } from "./answer/answerNeedle";

@@ -17,6 +17,17 @@ export interface CancellableJob {
   cancel: Int32Array;
 }
 
+/**
+ * The exits of the job workers still running. A cancel is answered before its worker has stopped (it may be
+ * loading the model); a process that exits while a worker is inside onnxruntime aborts, so it waits for these.
+ */
+const running = new Set<Promise<void>>();
+
+/** Resolves once every job worker started by this thread has ended. */
+export function jobWorkersStopped(): Promise<void> {
+  return Promise.all([...running]).then(() => undefined);
+}
+
 /** How long a cancel waits for the worker to confirm before the caller is answered anyway. */
 const CANCEL_WAIT_MS = 400;
 /** How often a worker looks at its cancel flag (its event loop turns between its awaits). */
@@ -45,6 +56,9 @@ export function runWorkerJob<J, P, R, I = never>(spec: WorkerJob<J, P, I>): Prom
   const cancel = new Int32Array(new SharedArrayBuffer(4));
   return new Promise((resolve, reject) => {
     const worker = new Worker(entry.filename, { ...entry.options, workerData: { ...spec.job, cancel } });
+    const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+    running.add(exited);
+    void exited.then(() => running.delete(exited));
     let settled = false;
     const finish = (outcome: () => void): void => {
       if (settled) return;
