@@ -9,7 +9,7 @@ import { fuseRankings } from "../../src/engine/semantic/fuse";
 import { SLOTS_SHOWN } from "../../src/engine/semantic/memoryRanking";
 import { SEMANTIC_FILE, readSemantic } from "../../src/engine/semantic/semanticFile";
 import { SemanticIndex, enrichedText } from "../../src/engine/semantic/semanticIndex";
-import { SemanticSignal } from "../../src/engine/semantic/semanticSignal";
+import { SemanticSignal, coveredFiles } from "../../src/engine/semantic/semanticSignal";
 import { storeChunks } from "../../src/engine/semantic/storeChunks";
 import { STATIC_DIR, StaticModel, sha256Hex } from "../../src/engine/semantic/staticModel";
 import { shippedModelsDir } from "../../src/engine/model/modelFiles";
@@ -164,4 +164,25 @@ test("the semantic vectors are a file of the generation: ranked as if built, kep
   const after = (await readStore(layout)).store!;
   assert.equal(after.generation, second.generation, "no re-index");
   assert.equal(after.extraFiles.has(SEMANTIC_FILE), false);
+});
+
+test("past its limit the semantic signal covers the files in reading order up to about that many tokens, a file cut short by its first chunks", async (t) => {
+  const dir = await tempDir(t);
+  const store = path.join(dir, "store");
+  const ws = await Workspace.open(TASKBOARD, { storeDir: store, memory: false });
+  t.after(() => ws.dispose());
+  await ws.index();
+  const layout = new StoreLayout(store);
+  const files = (await readStore(layout)).store!.catalog.files;
+  const byPath = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
+  const cut = byPath.findIndex((f) => f.chunkIds.length >= 2);
+  const before = byPath.slice(0, cut).reduce((sum, f) => sum + f.tokens, 0);
+  const most = before + Math.ceil(byPath[cut]!.tokens / 2);
+  const covered = coveredFiles([...files].reverse(), most);
+  assert.deepEqual(covered.map((f) => f.path), byPath.slice(0, cut + 1).map((f) => f.path), "files in path order, none past the cut");
+  const kept = covered[cut]!.chunkIds;
+  assert.ok(kept.length >= 1 && kept.length < byPath[cut]!.chunkIds.length, `the cut file keeps ${kept.length} of ${byPath[cut]!.chunkIds.length} chunks`);
+  assert.deepEqual(kept, byPath[cut]!.chunkIds.slice(0, kept.length), "its first chunks");
+  const chunks = await storeChunks(layout, covered);
+  assert.deepEqual(chunks.map((c) => c.id), covered.flatMap((f) => f.chunkIds), "exactly the covered chunks are read");
 });

@@ -9,6 +9,7 @@ import { SEMANTIC_FILE, encodeSemantic, readSemantic } from "./semanticFile";
 import { type SemanticChunk, SemanticIndex, enrichedText } from "./semanticIndex";
 import { StaticModel } from "./staticModel";
 import { storeChunks } from "./storeChunks";
+import { byPath } from "../store/readingOrder";
 
 /** Lines of a chunk's head: its signature and doc comment, where what it does is said. */
 const HEAD_LINES = 8;
@@ -20,11 +21,30 @@ const HEAD_LINES = 8;
 const REBUILD_SHARE = 0.25;
 
 /**
- * Past this many tokens the index writes no vectors (the first ask builds them, as before they were stored): the
- * vectors need every chunk's text at once, and an index of one huge file must not hold it all (the memory reads
- * as many tokens at most).
+ * The vectors cover about this many tokens at most, the files in reading order as the memory reads them: the
+ * vectors need every covered chunk's text at once, and an index of one huge file must not hold it all. Past
+ * it, chunks are found by keyword search only.
  */
-const STORED_MAX_TOKENS = 4_194_304;
+const COVERED_MAX_TOKENS = 4_194_304;
+
+/** The files (and, for the one where the limit falls, its first chunks) whose chunks the vectors cover. */
+export function coveredFiles(files: Iterable<CatalogFile>, most = COVERED_MAX_TOKENS): CatalogFile[] {
+  const covered: CatalogFile[] = [];
+  let room = most;
+  for (const file of [...files].sort((a, b) => byPath(a.path, b.path))) {
+    if (room <= 0) break;
+    if (file.tokens <= room) {
+      covered.push(file);
+      room -= file.tokens;
+      continue;
+    }
+    // Chunks hold about the same number of tokens: the share of them that fits.
+    const keep = Math.floor((file.chunkIds.length * room) / file.tokens);
+    if (keep > 0) covered.push({ ...file, chunkIds: file.chunkIds.slice(0, keep) });
+    room = 0;
+  }
+  return covered;
+}
 
 /** A chunk's path, names, doc comment and first lines: a ranking that a long body cannot dilute. */
 export function chunkHead(chunk: SemanticChunk): string {
@@ -79,10 +99,10 @@ export class SemanticSignal {
 
   /**
    * The vectors of a new catalog as a generation file: the previous generation's chunks keep theirs, unless too
-   * many are new. Without the semantic model files, or past STORED_MAX_TOKENS, none (the first ask builds them).
+   * many are new. Without the semantic model files, none.
    */
-  async generationFiles(layout: StoreLayout, files: readonly CatalogFile[], previousFiles: ReadonlyMap<string, string> | undefined): Promise<GenerationFile[]> {
-    if (files.reduce((sum, file) => sum + file.tokens, 0) > STORED_MAX_TOKENS) return [];
+  async generationFiles(layout: StoreLayout, catalogFiles: readonly CatalogFile[], previousFiles: ReadonlyMap<string, string> | undefined): Promise<GenerationFile[]> {
+    const files = coveredFiles(catalogFiles);
     let model: StaticModel;
     try {
       model = await this.loadModel();
@@ -112,7 +132,7 @@ export class SemanticSignal {
 
   private async open(layout: StoreLayout, store: SemanticStore): Promise<Built> {
     const model = await this.loadModel();
-    const files = [...store.files];
+    const files = coveredFiles(store.files);
     const stored = await this.stored(model, store.extraFiles);
     const chunks = files.reduce((sum, file) => sum + file.chunkIds.length, 0);
     return stored && stored.enriched.ids.length === chunks ? stored : build(model, layout, files);

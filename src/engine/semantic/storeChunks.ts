@@ -20,6 +20,7 @@ export async function storeChunks(layout: StoreLayout, files: Iterable<CatalogFi
   const chunks: SemanticChunk[] = [];
   for (const file of files) {
     const wanted = new Set(file.chunkIds);
+    let left = wanted.size;
     let previous: (SemanticChunk & { endLine: number }) | undefined;
     try {
       for await (const stored of readBlob(layout, file)) {
@@ -29,6 +30,7 @@ export async function storeChunks(layout: StoreLayout, files: Iterable<CatalogFi
         if (previous && previous.endLine + 2 >= chunk.startLine && isDocComment(previous)) entry.lead = previous.text;
         chunks.push(entry);
         previous = { ...entry, endLine: chunk.endLine };
+        if (--left === 0) break; // a file only partly covered (semanticSignal.ts) is not read to its end
       }
     } catch {
       // The lexical signal still ranks this file; the next index run rebuilds its blob.
