@@ -17,7 +17,7 @@ export interface AttentionPass {
  * `beta` is given rather than derived from ids.length so that a prefix of a window reads as the window did.
  */
 export async function runAttentionPass(graphs: ModelGraphs, ids: readonly number[], probe: [number, number], beta: number): Promise<AttentionPass> {
-  const outputs = await new AttentionModeReader(graphs, beta).run(ids, probe);
+  const outputs = await new AttentionModeReader(graphs, beta).run(ids, probe, false);
   const attention: Float32Array[] = [];
   const positions = new Map<number, Float32Array>();
   for (let layer = 0; layer < graphs.config.model.n_layer; layer++) {

@@ -41,8 +41,11 @@ export class AttentionModeReader {
     return copy;
   }
 
-  /** One piece through both graphs; attention is returned for the piece's query rows [probe[0], probe[1]). */
-  async run(ids: readonly number[], probe: [number, number] = [0, 0]): Promise<Record<string, TensorData>> {
+  /**
+   * One piece through both graphs; attention is returned for the piece's query rows [probe[0], probe[1]).
+   * Without `logits` the output layer is not computed (the inspector draws attention and positions only).
+   */
+  async run(ids: readonly number[], probe: [number, number] = [0, 0], logits = true): Promise<Record<string, TensorData>> {
     const m = this.graphs.config.model;
     const T = ids.length;
     const shared: Record<string, TensorData> = {
@@ -56,7 +59,10 @@ export class AttentionModeReader {
     const { pre, post } = this.graphs;
     const preOut = await pre.run(feedsFor(pre.inputNames, { ...shared, ...this.pre.feeds() }));
     const memoryRead: TensorData = { type: "float32", dims: [1, T, m.mem_vdim], data: new Float32Array(T * m.mem_vdim) };
-    const postOut = await post.run(feedsFor(post.inputNames, { ...shared, ...this.post.feeds(), hidden: preOut.hidden!, memory_read: memoryRead }));
+    const postOut = await post.run(
+      feedsFor(post.inputNames, { ...shared, ...this.post.feeds(), hidden: preOut.hidden!, memory_read: memoryRead }),
+      logits ? post.outputNames : post.outputNames.filter((name) => name !== "logits"),
+    );
     this.pre.update(preOut);
     this.post.update(postOut);
     this.offset += T;

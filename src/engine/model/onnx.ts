@@ -59,7 +59,8 @@ export class GraphSession {
     return shapes;
   }
 
-  async run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
+  /** Runs the graph; `outputs` (default: all) names the outputs wanted: onnxruntime computes only what they need. */
+  async run(feeds: Record<string, TensorData>, outputs: readonly string[] = this.outputNames): Promise<Record<string, TensorData>> {
     const missing = this.inputNames.filter((n) => !(n in feeds));
     if (missing.length) {
       throw new LongLensError(`${this.file}: missing inputs ${missing.join(", ")}`, "MODEL_INPUT");
@@ -71,14 +72,14 @@ export class GraphSession {
     }
     let results: ort.InferenceSession.ReturnType;
     try {
-      results = await this.session.run(ortFeeds);
+      results = await this.session.run(ortFeeds, [...outputs]);
     } catch (error) {
       const shapes = this.inputNames.map((n) => describe(n, feeds[n])).join("; ");
       const detail = error instanceof Error ? error.message.split("\n")[0] : String(error);
       throw new LongLensError(`${this.file} failed (${detail}) with inputs ${shapes}`, "MODEL_RUN");
     }
     const out: Record<string, TensorData> = {};
-    for (const name of this.outputNames) {
+    for (const name of outputs) {
       const t = results[name]!;
       out[name] = { type: t.type as TensorType, dims: t.dims, data: t.data as Float32Array | BigInt64Array };
     }
