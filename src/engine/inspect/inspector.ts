@@ -157,7 +157,7 @@ export class Inspector {
     let graphs = this.graphs.get(variant);
     if (!graphs) {
       const { threads } = this.options;
-      graphs = (async () => ModelGraphs.load(this.modelsDir ?? shippedModelsDir(), { ...(threads === undefined ? {} : { threads }), variant }))();
+      graphs = (async () => ModelGraphs.load(this.modelsDir ?? shippedModelsDir(), { ...(threads === undefined ? {} : { threads }), variant, memoryPattern: false }))();
       graphs.catch(() => this.graphs.delete(variant));
       this.graphs.set(variant, graphs);
     }

@@ -13,6 +13,11 @@ export interface TensorData {
 export interface SessionOptions {
   /** Intra-op threads; 0 lets onnxruntime choose. */
   threads?: number;
+  /**
+   * Whether onnxruntime keeps each input shape's allocation plan (default true): right for the memory pass's
+   * fixed pieces; a reader of windows of every length (the inspector) would keep one large plan per length.
+   */
+  memoryPattern?: boolean;
 }
 
 /** A tensor's declared shape: numbers for fixed axes, names for dynamic ones. */
@@ -35,6 +40,7 @@ export class GraphSession {
         intraOpNumThreads: options.threads ?? 0,
         interOpNumThreads: 1,
         graphOptimizationLevel: "all",
+        enableMemPattern: options.memoryPattern ?? true,
       });
       return new GraphSession(session, file);
     } catch (error) {
