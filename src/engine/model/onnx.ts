@@ -14,8 +14,9 @@ export interface SessionOptions {
   /** Intra-op threads; 0 lets onnxruntime choose. */
   threads?: number;
   /**
-   * Whether onnxruntime keeps each input shape's allocation plan (default true): right for the memory pass's
-   * fixed pieces; a reader of windows of every length (the inspector) would keep one large plan per length.
+   * Whether onnxruntime plans one allocation for a shape's intermediates from its second run on (default true):
+   * right for the memory pass's fixed pieces; for the inspector's 2,000-token windows it cost 0.6 GB more RSS
+   * (1.24 -> 1.82 GB) for no speed.
    */
   memoryPattern?: boolean;
 }
