@@ -15,12 +15,12 @@ import { readModelConfig } from "../../src/engine/model/modelConfig";
 import { shippedModelsDir } from "../../src/engine/model/modelFiles";
 import { CodeTokenizer } from "../../src/engine/model/tokenizer";
 import { readBlob } from "../../src/engine/store/blobs";
-import { readStore } from "../../src/engine/store/readStore";
-import { StoreLayout } from "../../src/engine/store/storeLayout";
 import { decodeShard, encodeShard } from "../../src/engine/memory/shardFile";
 import { ReadingOrder } from "../../src/engine/store/readingOrder";
 import { Workspace } from "../../src/engine/workspace";
+import type { IndexProgress } from "../../src/engine/types";
 import { tempDir } from "../fixtures/fixtureTrees";
+import { lexicalCatalog } from "../fixtures/lexicalCatalog";
 
 const ENGINE = path.join(__dirname, "..", "..", "src", "engine");
 const NEEDLE = "// One of the special magic numbers for misty-harbor is: 4817263.";
@@ -38,8 +38,11 @@ async function haystack(dir: string, line = 20): Promise<{ tree: string; file: s
   return { tree, file, line };
 }
 
-/** Adds files to the tree, then cancels the re-index as soon as it reaches the memory pass: it must stop within 500 ms. */
-async function cancelInMemoryPass(ws: Workspace, tree: string): Promise<void> {
+/**
+ * Adds files to the tree, then cancels the re-index at the first progress `at` accepts (by default, once it
+ * reaches the memory pass): it must stop within 500 ms.
+ */
+async function cancelReindex(ws: Workspace, tree: string, at: (p: IndexProgress) => boolean = (p) => p.phase === "memory"): Promise<void> {
   await mkdir(path.join(tree, "more"));
   await cp(path.join(ENGINE, "lexical"), path.join(tree, "more"), { recursive: true });
   const controller = new AbortController();
@@ -47,14 +50,14 @@ async function cancelInMemoryPass(ws: Workspace, tree: string): Promise<void> {
   const run = ws.index({
     signal: controller.signal,
     onProgress: (p) => {
-      if (p.phase === "memory" && !abortedAt) {
+      if (at(p) && !abortedAt) {
         abortedAt = performance.now();
         controller.abort();
       }
     },
   });
   await assert.rejects(run, (e: unknown) => e instanceof LongLensError && e.code === "CANCELLED");
-  assert.ok(abortedAt > 0, "the run reached the memory pass");
+  assert.ok(abortedAt > 0, "the run reached the point of the cancel");
   assert.ok(performance.now() - abortedAt < 500, `stopped ${Math.round(performance.now() - abortedAt)} ms after the cancel`);
 }
 
@@ -139,7 +142,7 @@ describe("memory pass", () => {
     t.after(() => ws.dispose());
     await ws.index();
     const before = await ws.memoryHits(EXACT, 3);
-    await cancelInMemoryPass(ws, tree);
+    await cancelReindex(ws, tree);
     const after = await ws.memoryHits(EXACT, 3);
     assert.equal(after[0]?.file, file);
     assert.deepEqual(after.map((h) => [h.file, h.startLine, h.votes]), before.map((h) => [h.file, h.startLine, h.votes]));
@@ -156,21 +159,8 @@ describe("memory pass", () => {
     t.after(() => ws.dispose());
     await ws.index();
     const before = await ws.memoryHits(EXACT, 3);
-    await cp(path.join(ENGINE, "lexical"), path.join(tree, "more"), { recursive: true });
-    const controller = new AbortController();
-    let abortedAt = 0;
-    const run = ws.index({
-      signal: controller.signal,
-      onProgress: (p) => {
-        // At the last file read: the units before it are planned and their writing has started.
-        if (p.phase === "read" && p.filesDone === p.filesTotal! - 1 && !abortedAt) {
-          abortedAt = performance.now();
-          controller.abort();
-        }
-      },
-    });
-    await assert.rejects(run, (e: unknown) => e instanceof LongLensError && e.code === "CANCELLED");
-    assert.ok(abortedAt > 0 && performance.now() - abortedAt < 500, `stopped ${Math.round(performance.now() - abortedAt)} ms after the cancel`);
+    // At the last file read: the units before it are planned and their writing has started.
+    await cancelReindex(ws, tree, (p) => p.phase === "read" && p.filesDone === p.filesTotal! - 1);
     const after = await ws.memoryHits(EXACT, 3);
     assert.equal(after[0]?.file, file);
     assert.deepEqual(after.map((h) => [h.file, h.startLine, h.votes]), before.map((h) => [h.file, h.startLine, h.votes]));
@@ -194,7 +184,7 @@ describe("memory pass", () => {
     const before = await onWorker.memoryHits(EXACT, 3);
     assert.equal(before[0]?.file, file);
 
-    await cancelInMemoryPass(onWorker, tree);
+    await cancelReindex(onWorker, tree);
     const after = await onWorker.memoryHits(EXACT, 3);
     assert.deepEqual(after.map((h) => [h.file, h.startLine, h.votes]), before.map((h) => [h.file, h.startLine, h.votes]));
   });
@@ -296,13 +286,7 @@ describe("memory pass: a file whose stored chunks fail mid-pass", () => {
   test("is left out with a warning, and its unit is written again by the next pass", async (t) => {
     const dir = await tempDir(t);
     const { tree } = await haystack(dir);
-    const store = path.join(dir, "store");
-    const ws = await Workspace.open(tree, { storeDir: store, memory: false });
-    t.after(() => ws.dispose());
-    await ws.index();
-    const layout = new StoreLayout(store);
-    const catalog = (await readStore(layout)).store!.catalog.files;
-    const files = [...catalog].sort((a, b) => (a.path < b.path ? -1 : 1));
+    const { layout, files } = await lexicalCatalog(t, tree, path.join(dir, "store"));
     const models = shippedModelsDir();
     const config = readModelConfig(models);
     const memory = await MemoryFactory.load(models, config, { threads: 1 });

@@ -19,6 +19,7 @@ import type { Hit } from "../../src/engine/types";
 import { Workspace } from "../../src/engine/workspace";
 import { cli, repo } from "../fixtures/runCli";
 import { tempDir } from "../fixtures/fixtureTrees";
+import { lexicalCatalog } from "../fixtures/lexicalCatalog";
 
 const TASKBOARD = path.join(__dirname, "..", "..", "samples", "taskboard");
 
@@ -167,18 +168,11 @@ test("the semantic vectors are a file of the generation: ranked as if built, kep
 });
 
 test("past its limit the semantic signal covers the files in reading order up to about that many tokens, a file cut short by its first chunks", async (t) => {
-  const dir = await tempDir(t);
-  const store = path.join(dir, "store");
-  const ws = await Workspace.open(TASKBOARD, { storeDir: store, memory: false });
-  t.after(() => ws.dispose());
-  await ws.index();
-  const layout = new StoreLayout(store);
-  const files = (await readStore(layout)).store!.catalog.files;
-  const byPath = [...files].sort((a, b) => (a.path < b.path ? -1 : 1));
+  const { layout, files: byPath } = await lexicalCatalog(t, TASKBOARD, path.join(await tempDir(t), "store"));
   const cut = byPath.findIndex((f) => f.chunkIds.length >= 2);
   const before = byPath.slice(0, cut).reduce((sum, f) => sum + f.tokens, 0);
   const most = before + Math.ceil(byPath[cut]!.tokens / 2);
-  const covered = coveredFiles([...files].reverse(), most);
+  const covered = coveredFiles([...byPath].reverse(), most);
   assert.deepEqual(covered.map((f) => f.path), byPath.slice(0, cut + 1).map((f) => f.path), "files in path order, none past the cut");
   const kept = covered[cut]!.chunkIds;
   assert.ok(kept.length >= 1 && kept.length < byPath[cut]!.chunkIds.length, `the cut file keeps ${kept.length} of ${byPath[cut]!.chunkIds.length} chunks`);
