@@ -263,12 +263,13 @@ export async function memoryPass(job: MemoryPassJob, identity: string, write: Un
   const shards = units.flatMap((u) => u.shards);
   const writtenShards = written.units.flatMap((u) => u.shards);
   const tokensWritten = writtenShards.reduce((sum, s) => sum + s.tokens, 0);
+  const tokens = shards.reduce((sum, s) => sum + s.tokens, 0);
   const seconds = writing ? (performance.now() - started) / 1000 : 0;
   return {
-    manifest: { model: identity, tokens: shards.reduce((sum, s) => sum + s.tokens, 0), units },
+    manifest: { model: identity, tokens, units },
     warnings: [...warnings, ...written.warnings],
     stats: {
-      tokens: shards.reduce((sum, s) => sum + s.tokens, 0),
+      tokens,
       tokensWritten,
       shards: shards.length,
       shardsWritten: writtenShards.length,
